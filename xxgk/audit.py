@@ -1,0 +1,212 @@
+"""One audit, end to end: crawl -> check -> score -> report, meeting in SQLite.
+
+The CLI (`xxgk audit`, `xxgk demo`, `xxgk batch`) calls `run_audit`; nothing here prints or
+imports typer/rich, so the same function serves scripts and tests. Errors a user can fix
+are raised as `AuditError` with a one-line message; the run row records them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import socket
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from xxgk import __version__, store
+from xxgk.profile import Profile
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class AuditError(Exception):
+    """A start URL, profile or database the audit cannot use (exit code 2)."""
+
+
+@dataclass
+class AuditResult:
+    run_id: int
+    status: str  # completed | interrupted | failed
+    db_path: Path
+    report_dir: Path | None
+    stats: dict = field(default_factory=dict)
+    findings: int = 0
+    score: dict | None = None
+    error: str | None = None
+
+
+def today_shanghai() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def utcnow() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def parse_as_of(text: str | None) -> dt.date:
+    if not text:
+        return today_shanghai()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise AuditError(f"--as-of must be a date as YYYY-MM-DD, got {text!r}") from exc
+
+
+def validate_start_url(url: str) -> str:
+    """Return the URL if it can start a crawl, else raise AuditError saying what to do."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        hint = f"http://{url}" if "://" not in url else "an http:// or https:// address"
+        raise AuditError(f"start URL must be http(s), got {url!r}; try {hint}")
+    if not parts.hostname:
+        raise AuditError(f"start URL has no host: {url!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise AuditError(f"start URL has a bad port: {url!r}") from exc
+    return url
+
+
+def resolve_start_host(url: str) -> None:
+    """DNS check before anything is written to the crawl: a typo in the host fails fast."""
+    host = urlsplit(url).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    try:
+        socket.getaddrinfo(host, None)
+    except socket.gaierror as exc:
+        raise AuditError(f"cannot resolve host {host!r} ({exc.strerror}); check the URL or your DNS") from exc
+
+
+def start_run(db, start_url: str, as_of: dt.date, profile: Profile, settings: dict, ignore_robots: bool) -> int:
+    row = {
+        "start_url": start_url,
+        "site": urlsplit(start_url).netloc.lower(),
+        "as_of": as_of.isoformat(),
+        "started_at": utcnow(),
+        "status": "running",
+        "profile": profile.source,
+        "settings": store.dumps(settings),
+        "ignore_robots": int(ignore_robots),
+        "tool_version": __version__,
+    }
+    return db["runs"].insert(row).last_pk
+
+
+def finish_run(db, run_id: int, status: str, stats: dict | None = None, error: str | None = None) -> None:
+    values = {"status": status, "finished_at": utcnow()}
+    if stats is not None:
+        values["stats"] = store.dumps(stats)
+    if error is not None:
+        values["error"] = error
+    db["runs"].update(run_id, values)
+
+
+def start_page_failure(db, run_id: int, start_url: str) -> str | None:
+    """Why the start page gave nothing to crawl, or None when it was read."""
+    rows = list(
+        db.query(
+            "select status, error, final_url from pages where run_id = ? order by rowid limit 1",
+            [run_id],
+        )
+    )
+    if not rows:
+        target = list(db.query("select outcome, error, status from targets where run_id = ? and url = ?",
+                               [run_id, start_url]))
+        if target and target[0]["error"]:
+            return f"start URL not reachable: {target[0]['error']}"
+        return "start URL not reachable: no page was fetched"
+    first = rows[0]
+    if first["status"] is None:
+        return f"start URL not reachable: {first['error'] or 'no answer'}"
+    return None
+
+
+def run_audit(
+    start_url: str,
+    *,
+    db_path: str | Path,
+    profile: Profile,
+    as_of: dt.date,
+    report_dir: str | Path | None = None,
+    max_pages: int | None = None,
+    concurrency: int | None = None,
+    delay: float | None = None,
+    ignore_robots: bool = False,
+    job_dir: str | Path | None = None,
+    on_progress: Callable[[dict], None] | None = None,
+) -> AuditResult:
+    from crawler import columns
+    from crawler.run import crawl
+
+    import checks
+    from reports import html, scoring
+
+    start_url = validate_start_url(start_url)
+    db_path = Path(db_path)
+    try:
+        store.check_writable(db_path)
+    except store.StoreError as exc:
+        raise AuditError(str(exc)) from exc
+    db = store.open_db(db_path)
+    settings = {
+        "max_pages": max_pages,
+        "concurrency": concurrency,
+        "delay": delay,
+        "ignore_robots": ignore_robots,
+        "profile": dict(profile),
+    }
+    run_id = start_run(db, start_url, as_of, profile, settings, ignore_robots)
+    try:
+        resolve_start_host(start_url)
+    except AuditError as exc:
+        finish_run(db, run_id, "failed", error=str(exc))
+        raise
+
+    status, error = "completed", None
+    try:
+        stats = crawl(
+            db, run_id, start_url, profile,
+            max_pages=max_pages, concurrency=concurrency, delay=delay,
+            ignore_robots=ignore_robots, job_dir=job_dir, on_progress=on_progress,
+        )
+    except KeyboardInterrupt:
+        stats, status = {"interrupted": True}, "interrupted"
+    if stats.get("interrupted"):
+        status = "interrupted"
+    failure = start_page_failure(db, run_id, start_url)
+    if failure and status == "completed":
+        finish_run(db, run_id, "failed", stats, error=failure)
+        raise AuditError(failure)
+
+    result = AuditResult(run_id=run_id, status=status, db_path=db_path, report_dir=None, stats=stats)
+    if status == "interrupted":
+        # Keep what was crawled; rules over half a crawl would report columns as missing.
+        finish_run(db, run_id, status, stats)
+        db.close()
+        return result
+    try:
+        columns.build(db, run_id)
+        found = checks.run(db, run_id, profile, as_of)
+        result.findings = len(found)
+        result.score = scoring.score_run(db, run_id, profile)
+        if report_dir is not None:
+            result.report_dir = Path(report_dir)
+            html.write_report(db, run_id, result.report_dir, profile)
+    except KeyboardInterrupt:
+        status = "interrupted"
+    except Exception as exc:  # the crawl is kept; say what broke after it
+        status, error = "failed", f"after the crawl: {exc.__class__.__name__}: {exc}"
+        traceback.print_exc()
+    finish_run(db, run_id, status, stats, error)
+    result.status, result.error = status, error
+    db.close()
+    return result
