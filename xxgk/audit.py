@@ -144,18 +144,18 @@ def run_audit(
     job_dir: str | Path | None = None,
     on_progress: Callable[[dict], None] | None = None,
 ) -> AuditResult:
-    from crawler import columns
-    from crawler.run import crawl
-
-    import checks
-    from reports import html, scoring
-
     start_url = validate_start_url(start_url)
     db_path = Path(db_path)
     try:
         store.check_writable(db_path)
     except store.StoreError as exc:
         raise AuditError(str(exc)) from exc
+
+    import checks
+    from crawler import columns
+    from crawler.run import crawl
+    from reports import html, scoring
+
     db = store.open_db(db_path)
     settings = {
         "max_pages": max_pages,
