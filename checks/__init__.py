@@ -1,1 +1,69 @@
+"""Rules over one stored run: `run(db, run_id, profile, as_of)` writes that run's findings.
 
+Rules read the store, the profile and `as_of` only: no clock, no network. Running twice gives
+the same rows (the run's findings are replaced). Each finding carries a `fingerprint` (rule,
+url, page_url and what is wrong), and `first_seen` / `fail_count` carried over from the
+previous run of the same site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from xxgk import store
+
+from .context import Context, Finding
+
+__all__ = ["run", "evaluate", "fingerprint", "Context", "Finding"]
+
+
+def fingerprint(rule: str, url: str | None, page_url: str | None, what: str) -> str:
+    text = "\x1f".join([rule, url or "", page_url or "", what or ""])
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def evaluate(ctx: Context) -> list[Finding]:
+    """Every registered rule, in registry order (calendar.missing last)."""
+    from .registry import RULES
+
+    out: list[Finding] = []
+    for rule in RULES:
+        for finding in rule.func(ctx):
+            if finding.severity is None:
+                finding.severity = rule.severity
+            out.append(finding)
+    return out
+
+
+def run(db, run_id: int, profile, as_of: dt.date, calendar=None) -> list[dict]:
+    """Run every rule on `run_id`, replace its findings and return them as rows."""
+    ctx = Context(db, run_id, profile, as_of, calendar)
+    found = evaluate(ctx)
+    run_row = ctx.run
+    started = run_row.get("started_at") or run_row.get("as_of") or as_of.isoformat()
+    previous = {}
+    prev_id = store.previous_run_id(db, run_id)
+    if prev_id is not None:
+        for row in db.query("select fingerprint, first_seen, fail_count from findings where run_id = ?", [prev_id]):
+            previous[row["fingerprint"]] = row
+    rows, seen = [], set()
+    for f in found:
+        fp = fingerprint(f.rule, f.url, f.page_url, f.key)
+        if fp in seen:
+            continue  # the same thing reported twice by one rule
+        seen.add(fp)
+        prev = previous.get(fp)
+        rows.append({
+            "run_id": run_id, "rule": f.rule, "severity": f.severity, "url": f.url, "page_url": f.page_url,
+            "column_name": f.column_name, "message": f.message, "evidence": store.dumps(f.evidence),
+            "fingerprint": fp,
+            "first_seen": (prev["first_seen"] if prev and prev["first_seen"] else started),
+            "fail_count": (prev["fail_count"] or 0) + 1 if prev else 1,
+        })
+    rows.sort(key=lambda r: (r["rule"], r["url"] or "", r["page_url"] or "", r["fingerprint"]))
+    with db.conn:
+        db.execute("delete from findings where run_id = ?", [run_id])
+        if rows:
+            db["findings"].insert_all(rows, batch_size=500, alter=False)
+    return rows

@@ -1,0 +1,87 @@
+"""category.missing: every mandatory category of the profile has a column on the platform.
+
+The platform's names are: `columns.name` and `columns.nav_names` of columns on the platform
+(`on_platform = 1`, any kind: a stub redirecting to another platform or a column showing
+"本单位无此项职能" counts as present), the anchor texts of links on the platform's pages
+(kind `platform`, and the list pages of platform columns), and the `subcolumns` the extractor
+found on those pages. When the run has no platform at all, every column of the site is used.
+A name matches a category when, after 繁→简 and punctuation folding, it equals the canonical
+name or a synonym, or contains one and is at most `categories.max_name_length` characters long
+(so a document title that mentions 财政预决算 does not count as a column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xxgk import store
+
+from .context import Context, Finding
+from .text import key
+
+
+def platform_names(ctx: Context) -> tuple[dict[str, str], str | None]:
+    """{normalised name: where it was seen} and the platform URL (None when no platform was found)."""
+    names: dict[str, str] = {}
+
+    def add(name, where):
+        k = key(name)
+        if k:
+            names.setdefault(k, where)
+
+    cols = [c for c in ctx.columns.values() if ctx.column_on_platform(c)]
+    platform_pages = [p["url"] for p in ctx.platform_pages]
+    platform_url = platform_pages[0] if platform_pages else None
+    if not cols and not platform_pages:
+        cols = list(ctx.columns.values())
+    for col in sorted(cols, key=lambda c: c["url"]):
+        add(col.get("name"), col["url"])
+        for nav in store.loads(col.get("nav_names"), []) or []:
+            add(nav, col["url"])
+    pages = set(platform_pages) | {c["url"] for c in cols if ctx.column_on_platform(c)}
+    pages |= {lp for lp, cu in ctx.column_of_list_page.items() if cu in pages}
+    for link in ctx.links:
+        if link["page_url"] in pages and link.get("tag") in (None, "a", "area", "iframe", "frame"):
+            add(link.get("text"), link["url"])
+    for url in sorted(pages):
+        page = ctx.pages.get(url)
+        extract = store.loads(page.get("extract"), {}) if page else {}
+        for sub in (extract or {}).get("subcolumns", []) or []:
+            if isinstance(sub, dict):
+                add(sub.get("title"), sub.get("url") or url)
+    if platform_url is None and cols:
+        roots = [c for c in cols if not c.get("parent_url") or c["parent_url"] not in ctx.columns]
+        platform_url = (sorted(roots, key=lambda c: c["url"]) or cols)[0]["url"]
+    return names, platform_url
+
+
+def match(names: dict[str, str], candidates: list[str], max_len: int) -> tuple[str, str] | None:
+    """(matched name, where) for the first candidate found among `names`."""
+    wanted = [key(c) for c in candidates if key(c)]
+    for w in wanted:
+        if w in names:
+            return w, names[w]
+    for name, where in sorted(names.items()):
+        if len(name) <= max_len and any(w in name for w in wanted):
+            return name, where
+    return None
+
+
+def check_category_missing(ctx: Context) -> Iterator[Finding]:
+    names, platform_url = platform_names(ctx)
+    max_len = int(ctx.opt("categories.max_name_length", 16))
+    for cat in ctx.opt("categories.mandatory", []) or []:
+        canonical = cat.get("name")
+        if not canonical:
+            continue
+        synonyms = list(cat.get("synonyms", []) or [])
+        if match(names, [canonical, *synonyms], max_len):
+            continue
+        url = platform_url or ctx.site_url
+        yield Finding(
+            "category.missing", url, f"政务公开平台缺少“{canonical}”栏目（按名称及同义词均未找到）",
+            page_url=url, column_name=None,
+            evidence={"category": canonical, "synonyms_tried": synonyms, "basis": cat.get("basis"),
+                      "platform_url": platform_url, "names_seen": len(names)},
+            key=canonical,
+        )

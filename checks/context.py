@@ -1,0 +1,226 @@
+"""What a rule sees: one stored run, the profile and `as_of`, with cached queries.
+
+Rules are functions `(ctx) -> Iterable[Finding]`; they read no clock and no network. The
+context loads each table of the run once and offers the joins the rules share (a document's
+column, platform membership, dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from xxgk import store
+
+from .calendar import CalendarMissing, WorkCalendar
+from .text import any_match, parse_date, simplify
+
+
+@dataclass
+class Finding:
+    """One thing wrong. `key` says *what* is wrong in a way that stays the same from run to
+    run (it feeds the fingerprint); `message` is the concise Chinese sentence a reader sees."""
+
+    rule: str
+    url: str
+    message: str
+    page_url: str | None = None
+    column_name: str | None = None
+    evidence: dict = field(default_factory=dict)
+    key: str = ""
+    severity: str | None = None  # None: the rule's registered severity
+
+
+class Context:
+    def __init__(self, db, run_id: int, profile, as_of: dt.date, calendar: WorkCalendar | None = None):
+        self.db = db
+        self.run_id = run_id
+        self.profile = profile if profile is not None else {}
+        self.as_of = as_of
+        self.calendar = calendar if calendar is not None else WorkCalendar.from_profile(self.profile)
+        # year -> list of {"url", "rule", "need"} that could not be judged for lack of a calendar
+        self.calendar_gaps: dict[int, list[dict]] = defaultdict(list)
+
+    # ------------------------------------------------------------------ profile
+    def opt(self, dotted: str, default: Any = None) -> Any:
+        node: Any = self.profile
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    # ------------------------------------------------------------------ tables
+    def _rows(self, table: str) -> list[dict]:
+        if table not in self.db.table_names():
+            return []
+        return list(self.db.query(f"select * from [{table}] where run_id = ?", [self.run_id]))
+
+    @cached_property
+    def run(self) -> dict:
+        return store.get_run(self.db, self.run_id) or {"id": self.run_id}
+
+    @cached_property
+    def pages(self) -> dict[str, dict]:
+        return {p["url"]: p for p in self._rows("pages")}
+
+    @cached_property
+    def pages_by_final_url(self) -> dict[str, dict]:
+        out = {}
+        for p in self.pages.values():
+            out.setdefault(p.get("final_url") or p["url"], p)
+        return out
+
+    @cached_property
+    def links(self) -> list[dict]:
+        return self._rows("links")
+
+    @cached_property
+    def targets(self) -> dict[str, dict]:
+        return {t["url"]: t for t in self._rows("targets")}
+
+    @cached_property
+    def columns(self) -> dict[str, dict]:
+        return {c["url"]: c for c in self._rows("columns")}
+
+    @cached_property
+    def entries(self) -> list[dict]:
+        return self._rows("entries")
+
+    @cached_property
+    def entries_by_column(self) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for e in self.entries:
+            out[e.get("column_url") or e.get("list_url") or ""].append(e)
+        return out
+
+    @cached_property
+    def documents(self) -> list[dict]:
+        return sorted(self._rows("documents"), key=lambda d: d["url"])
+
+    @cached_property
+    def column_of_list_page(self) -> dict[str, str]:
+        """list page URL (any page of a column) -> the column's URL."""
+        out = {url: url for url in self.columns}
+        for e in self.entries:
+            if e.get("list_url") and e.get("column_url") in self.columns:
+                out.setdefault(e["list_url"], e["column_url"])
+        return out
+
+    @cached_property
+    def _entry_column(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for e in self.entries:
+            col = e.get("column_url")
+            if e.get("url") and col in self.columns:
+                out.setdefault(e["url"], col)
+        return out
+
+    def doc_column(self, doc: dict) -> dict | None:
+        """The column that lists a document: its `column_url` (first or later list page),
+        else the column of an entry pointing at it."""
+        col_url = self.column_of_list_page.get(doc.get("column_url") or "")
+        if col_url is None:
+            col_url = self._entry_column.get(doc["url"])
+        return self.columns.get(col_url) if col_url else None
+
+    # ------------------------------------------------------------------ platform
+    @cached_property
+    def platform_flag_known(self) -> bool:
+        """True when the crawler decided platform membership (some `on_platform` not NULL)."""
+        return any(c.get("on_platform") is not None for c in self.columns.values())
+
+    def _url_on_platform(self, url: str) -> bool:
+        return bool(url) and any_match(self.opt("platform.url_patterns", []), url) is not None
+
+    def column_on_platform(self, col: dict | None) -> bool:
+        if col is None:
+            return False
+        if col.get("on_platform") is not None:
+            return bool(col["on_platform"])
+        # No decision stored: the URL tokens of the platform (xxgk, zwgk, gkml, ...) decide.
+        seen, node = set(), col
+        while node is not None and node["url"] not in seen:
+            seen.add(node["url"])
+            if self._url_on_platform(node["url"]) or any_match(self.opt("platform.name_patterns", []),
+                                                                node.get("name") or ""):
+                return True
+            node = self.columns.get(node.get("parent_url") or "")
+        return False
+
+    def doc_on_platform(self, doc: dict) -> bool:
+        col = self.doc_column(doc)
+        if col is not None:
+            return self.column_on_platform(col)
+        if self.platform_flag_known:
+            return False
+        return self._url_on_platform(doc["url"]) or self._url_on_platform(doc.get("column_url") or "")
+
+    @cached_property
+    def platform_pages(self) -> list[dict]:
+        return sorted((p for p in self.pages.values() if p.get("kind") == "platform"), key=lambda p: p["url"])
+
+    @cached_property
+    def home_page(self) -> dict | None:
+        homes = sorted((p for p in self.pages.values() if p.get("kind") == "home"), key=lambda p: p["url"])
+        start = self.run.get("start_url")
+        if start and start in self.pages:
+            return self.pages[start]
+        return homes[0] if homes else None
+
+    @property
+    def site_url(self) -> str:
+        return self.run.get("start_url") or (self.home_page or {}).get("url") or ""
+
+    # ------------------------------------------------------------------ helpers
+    def date(self, text) -> dt.date | None:
+        return parse_date(text, self.as_of)
+
+    def doc_fields(self, doc: dict) -> dict:
+        return store.loads(doc.get("fields"), {}) or {}
+
+    def doc_meta(self, doc: dict) -> dict:
+        meta = store.loads(doc.get("meta"), None)
+        if meta is None and doc["url"] in self.pages:
+            meta = store.loads(self.pages[doc["url"]].get("meta"), None)
+        return meta or {}
+
+    def field(self, doc: dict, labels) -> str | None:
+        """The first non-empty value among canonical `labels` of the document's metadata table."""
+        fields = self.doc_fields(doc)
+        norm = {re.sub(r"[\s:：]", "", simplify(k)): v for k, v in fields.items()}
+        for label in labels:
+            value = norm.get(label)
+            if value is not None and simplify(str(value)):
+                return simplify(str(value))
+        return None
+
+    def column_name_of(self, url: str | None) -> str | None:
+        if not url:
+            return None
+        col = self.columns.get(self.column_of_list_page.get(url, ""))
+        if col:
+            return col.get("name")
+        page = self.pages.get(url)
+        return page.get("column_name") if page else None
+
+    def workday_gap(self, year: int, rule: str, url: str, need: str) -> None:
+        self.calendar_gaps[year].append({"rule": rule, "url": url, "need": need})
+
+    def is_late(self, start: dt.date, end: dt.date, n: int, rule: str, url: str):
+        """(deadline or None, ok) — ok False when the calendar does not cover the dates."""
+        try:
+            return self.calendar.is_late(start, end, n), True
+        except CalendarMissing as exc:
+            self.workday_gap(exc.year, rule, url, f"{start.isoformat()} + {n} 个工作日")
+            return None, False
+
+    def elapsed(self, start: dt.date, end: dt.date) -> int | None:
+        try:
+            return self.calendar.working_days_between(start, end)
+        except CalendarMissing:
+            return None
