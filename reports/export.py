@@ -1,0 +1,208 @@
+"""Findings exports for spreadsheet users and scripts: CSV, JSON, XLSX.
+
+One row per finding with the columns a webmaster or inspector works with (Chinese headers in
+CSV/XLSX, English keys in JSON). CSV is UTF-8 with a BOM so Excel opens it as Chinese text.
+Crawled text that starts like a formula (= + - @) is prefixed with an apostrophe in CSV and
+stored as text in XLSX, so a spreadsheet never evaluates it (CSV injection); `read_findings`
+removes the prefix again.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from xxgk import store
+
+from . import catalogue
+from . import waivers as waivers_mod
+from .catalogue import SEVERITY_ZH
+from .data import element_of, load_findings
+
+# (key, Chinese header): the order of the columns in every format.
+COLUMNS: list[tuple[str, str]] = [
+    ("site", "站点"),
+    ("run_id", "巡检批次"),
+    ("as_of", "基准日期"),
+    ("column_name", "栏目"),
+    ("rule", "规则"),
+    ("rule_title", "问题类型"),
+    ("severity", "严重程度"),
+    ("message", "问题描述"),
+    ("url", "问题地址"),
+    ("page_url", "所在页面"),
+    ("element", "页面元素"),
+    ("fix", "整改建议"),
+    ("basis", "依据"),
+    ("lifecycle", "状态"),
+    ("first_seen", "首次发现"),
+    ("waived", "豁免"),
+    ("fingerprint", "指纹"),
+    ("evidence", "证据"),
+]
+HEADERS = {key: zh for key, zh in COLUMNS}
+KEYS_BY_HEADER = {zh: key for key, zh in COLUMNS}
+LIFECYCLE_ZH = {"new": "新增", "regressed": "复现", "persisting": "持续", "fixed": "已修复"}
+FORMATS = ("csv", "json", "xlsx")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(db, run_id: int, column: str | None, waivers: Any, profile: Any, lifecycle: dict | None) -> list[dict]:
+    run = store.get_run(db, run_id) or {}
+    findings = load_findings(db, run_id, column)
+    waived = waivers_mod.waived_findings(findings, waivers_mod.resolve(waivers, profile), run.get("as_of"))
+    out = []
+    for f in findings:
+        info = catalogue.rule_info(f["rule"])
+        w = waived.get(f.get("id"))
+        state = (lifecycle or {}).get(f["fingerprint"]) or f.get("lifecycle")
+        out.append({
+            "site": run.get("site") or "", "run_id": run_id, "as_of": run.get("as_of") or "",
+            "column_name": f.get("column_name") or "", "rule": f["rule"],
+            "rule_title": info.get("title_zh") or f["rule"], "severity": SEVERITY_ZH.get(f.get("severity"),
+                                                                                          f.get("severity") or ""),
+            "message": f.get("message") or "", "url": f.get("url") or "", "page_url": f.get("page_url") or "",
+            "element": element_of(f), "fix": info.get("fix") or "", "basis": info.get("basis") or "",
+            "lifecycle": LIFECYCLE_ZH.get(state, state or ""), "first_seen": f.get("first_seen") or "",
+            "waived": f"{w.kind_zh}：{w.reason}（{w.author}，至 {w.expires.isoformat()}）" if w else "",
+            "fingerprint": f["fingerprint"], "evidence": f.get("evidence") or "",
+        })
+    return out
+
+
+def findings_rows(db, run_id: int, column: str | None = None, waivers: Any = None, profile: Any = None,
+                  with_lifecycle: bool = True) -> list[dict]:
+    """The export rows (keys of COLUMNS) of one run, optionally one column's."""
+    lifecycle = None
+    if with_lifecycle:
+        from .diff import diff_previous
+
+        d = diff_previous(db, run_id)
+        if not d["baseline"]:
+            lifecycle = {f["fingerprint"]: f["lifecycle"] for key in ("new", "regressed", "persisting")
+                         for f in d[key]}
+    return _rows(db, run_id, column, waivers, profile, lifecycle)
+
+
+def _safe_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(rows: list[dict], path: Path) -> Path:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([zh for _, zh in COLUMNS])
+        for row in rows:
+            writer.writerow([_safe_cell(_text(row.get(key))) for key, _ in COLUMNS])
+    return path
+
+
+def write_json(rows: list[dict], path: Path) -> Path:
+    out = []
+    for row in rows:
+        item = {key: row.get(key) for key, _ in COLUMNS}
+        item["evidence"] = store.loads(row.get("evidence"), row.get("evidence") or None)
+        out.append(item)
+    path.write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return path
+
+
+def write_xlsx(rows: list[dict], path: Path, sheet_title: str = "问题清单", by_column: bool = False) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = sheet_title[:31]
+    sheets = [(ws, rows)]
+    if by_column:
+        groups: dict[str, list[dict]] = {}
+        for row in rows:
+            groups.setdefault(row.get("column_name") or "未归属栏目", []).append(row)
+        used = {ws.title}
+        for name, items in sorted(groups.items()):
+            title = _sheet_name(name, used)
+            sheets.append((wb.create_sheet(title), items))
+    widths = {"message": 50, "url": 45, "page_url": 45, "fix": 40, "basis": 30, "evidence": 30,
+              "element": 25, "rule_title": 20, "column_name": 18, "waived": 20}
+    for sheet, items in sheets:
+        sheet.append([zh for _, zh in COLUMNS])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in items:
+            sheet.append([_text(row.get(key)) for key, _ in COLUMNS])
+        # openpyxl treats strings beginning with "=" as formulas: force every cell to text.
+        for line in sheet.iter_rows(min_row=2):
+            for cell in line:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for i, (key, _) in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = widths.get(key, 12)
+    wb.save(path)
+    return path
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join("_" if c in '[]:*?/\\' else c for c in name)[:28] or "栏目"
+    title, n = base, 2
+    while title in used:
+        title, n = f"{base[:27]}~{n}", n + 1
+    used.add(title)
+    return title
+
+
+def export_findings(db, run_id: int, path: str | Path, fmt: str | None = None, column: str | None = None,
+                    waivers: Any = None, profile: Any = None, by_column: bool = False) -> Path:
+    """Write the run's findings (all, or one column's) to `path` as csv, json or xlsx.
+
+    `fmt` defaults to the file suffix. `by_column` adds one XLSX sheet per column."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = findings_rows(db, run_id, column, waivers, profile)
+    if fmt == "csv":
+        return write_csv(rows, path)
+    if fmt == "json":
+        return write_json(rows, path)
+    return write_xlsx(rows, path, by_column=by_column)
+
+
+def read_findings(path: str | Path, fmt: str | None = None) -> list[dict]:
+    """Read an export back into rows keyed like COLUMNS (first sheet for XLSX)."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt == "json":
+        return json.loads(path.read_text(encoding="utf-8"))
+    if fmt == "csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            keys = [KEYS_BY_HEADER.get(h, h) for h in header]
+            return [{k: (v[1:] if v.startswith("'") and v[1:].startswith(_FORMULA_START) else v)
+                     for k, v in zip(keys, line, strict=False)} for line in reader]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        ws = wb.worksheets[0]
+        lines = ws.iter_rows(values_only=True)
+        keys = [KEYS_BY_HEADER.get(h, h) for h in next(lines, ())]
+        out = [{k: ("" if v is None else str(v)) for k, v in zip(keys, line, strict=False)} for line in lines]
+        wb.close()
+        return out
+    raise ValueError(f"unknown export format {fmt!r}")
