@@ -167,6 +167,10 @@ def _is_decision(ctx: Context, doc: dict) -> bool:
     return any_match(ctx.opt("regulations.repeal_title_patterns", []), title) is not None
 
 
+_CITED_BEFORE = re.compile(r"(根据|依据|按照|依照|参照|贯彻|落实|执行|对照)\s*$")
+_CITED_AFTER = re.compile(r"\s*(?:[（(][^（()）]{0,60}[)）])?\s*(?:等)?(?:有关|相关)?(?:的)?(?:规定|要求|精神|部署)")
+
+
 def _mentions(sentence: str) -> list[tuple[int, int, str | None, str | None]]:
     """(start, end, title, 文号) of the documents a sentence names: 《title》 optionally followed
     by (文号), and bare 文号."""
@@ -202,13 +206,18 @@ def repeal_statements(ctx: Context, doc: dict) -> list[Repeal]:
     for sentence in sentences(text):
         marks = [(m.start(), m.end(), m.lastgroup) for m in keyword.finditer(sentence)]
         for start, end, title, doc_no in _mentions(sentence):
+            if _CITED_BEFORE.search(sentence[max(0, start - 8):start]) or _CITED_AFTER.match(sentence[end:]):
+                continue  # 根据《X》…规定: a citation, not a document being repealed
             before = [k for k in marks if k[1] <= start]
             after = [k for k in marks if k[0] >= end]
+            follows = bool(after) and after[0][0] - end <= window and not re.search(
+                r"《|决定|根据|按照|依据|依照|[一二三四五六七八九十]+、", sentence[end:after[0][0]])
             mode = None
-            if after and after[0][0] - end <= window and not re.search(
-                    r"《|决定|根据|按照|依据|依照", sentence[end:after[0][0]]):
-                mode = after[0][2]
-            elif before and (decision or start - before[-1][1] <= window):
+            if decision and before and not (follows and after[0][0] - end < start - before[-1][1]):
+                mode = before[-1][2]  # the section heading ("二、宣布失效的文件：…"), unless nearer after
+            elif follows:
+                mode = after[0][2]  # "《X》（文号）同时废止"
+            elif before and start - before[-1][1] <= window:
                 mode = before[-1][2]
             elif decision:
                 mode = section

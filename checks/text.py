@@ -53,7 +53,7 @@ _TITLE_WRAP = [
 def title_key(title: str | None) -> str:
     """Normalised title for matching repealed documents: 《》 inner text when the title is a
     `关于印发《X》的通知` wrapper, else the title itself; punctuation and spaces removed."""
-    text = simplify(title)
+    text = simplify(title).replace("〈", "《").replace("〉", "》")
     inner = re.fullmatch(r"\s*(?:关于)?(?:印发|转发|公布|发布|颁布)?\s*《([^《》]+)》\s*(?:的)?(?:通知|公告|通告|决定)?\s*", text)
     if inner:
         text = inner.group(1)
