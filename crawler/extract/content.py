@@ -1,0 +1,49 @@
+"""The main text of a document (TRS_Editor, #zoom, UCAP-CONTENT ... or the densest block)."""
+from __future__ import annotations
+
+import re
+
+from .dom import block_text, class_id
+
+_MARKERS_RE = re.compile(r"trs_editor|ucap-content|\bzoom\b|article-body|article_body|pages_content|"
+                         r"wenzhang-content|detil-new-cont|art_con|article-content|article_content|"
+                         r"\bcontent_text\b|\bcontent-text\b|\bmain-txt\b|\bview\b|\bnews_content\b|"
+                         r"\bartibody\b|\bxxgk_content\b|\bzwgk_content\b|\bcontent\b|\bcon_text\b")
+BODY_LIMIT = 20000
+
+
+def has_editor(root) -> bool:
+    for el in root.iter("div"):
+        c = el.get("class")
+        if c and "TRS_Editor" in c:
+            return True
+    return False
+
+
+def main_text(root) -> str:
+    best = None
+    for el in root.iter("div", "td", "article", "section"):
+        ci = class_id(el)
+        if ci and _MARKERS_RE.search(ci):
+            t = block_text(el, BODY_LIMIT)
+            if len(t) >= 20:
+                best = t
+                break
+    if best is None:
+        best = _densest(root)
+    return best[:BODY_LIMIT]
+
+
+def _densest(root) -> str:
+    """The element whose <p> children hold the most text."""
+    scores: dict = {}
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is None:
+            continue
+        n = sum(len(t) for t in p.itertext())
+        scores[parent] = scores.get(parent, 0) + n
+    if not scores:
+        return ""
+    el = max(scores, key=scores.get)
+    return block_text(el, BODY_LIMIT)
