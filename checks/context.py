@@ -44,6 +44,7 @@ class Context:
         self.calendar = calendar if calendar is not None else WorkCalendar.from_profile(self.profile)
         # year -> list of {"url", "rule", "need"} that could not be judged for lack of a calendar
         self.calendar_gaps: dict[int, list[dict]] = defaultdict(list)
+        self._fields_cache: dict[tuple, dict] = {}
 
     # ------------------------------------------------------------------ profile
     def opt(self, dotted: str, default: Any = None) -> Any:
@@ -191,8 +192,11 @@ class Context:
 
     def field(self, doc: dict, labels) -> str | None:
         """The first non-empty value among canonical `labels` of the document's metadata table."""
-        fields = self.doc_fields(doc)
-        norm = {re.sub(r"[\s:：]", "", simplify(k)): v for k, v in fields.items()}
+        cache_key = (doc.get("url"), doc.get("fields"))
+        norm = self._fields_cache.get(cache_key)
+        if norm is None:
+            norm = {re.sub(r"[\s:：]", "", simplify(k)): v for k, v in self.doc_fields(doc).items()}
+            self._fields_cache[cache_key] = norm
         for label in labels:
             value = norm.get(label)
             if value is not None and simplify(str(value)):

@@ -90,7 +90,7 @@ def site_identity(page: dict) -> dict | None:
     ident = store.loads(page.get("site_identity"), None)
     if ident is None:
         ident = (store.loads(page.get("extract"), {}) or {}).get("site")
-    return ident if isinstance(ident, dict) else None
+    return ident if isinstance(ident, dict) and ident else None  # {} = nothing extracted: not recorded
 
 
 def check_site_identity_missing(ctx: Context) -> Iterator[Finding]:

@@ -141,3 +141,8 @@ def test_interpretation_late(rec):
     rec.link(col + "j1.html", SITE + "/zwgk/zcwj/p3.html", "另一文件")  # sidebar: not related
     found = run_rule(rec, site.check_interpretation_late, "2026-03-20")
     assert [(f.url, f.evidence["deadline"]) for f in found] == [(col + "j1.html", "2026-03-05")]
+
+
+def test_identity_empty_record_not_judged(rec):
+    rec.page(HOME, "home", site_identity={})
+    assert run_rule(rec, site.check_site_identity_missing) == []
