@@ -136,18 +136,23 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
     crumbs = breadcrumb.items(crumb_el) if crumb_el is not None else []
     rec["breadcrumb"] = crumbs
 
-    # list parts
-    entries = []
+    # list parts (skipped on pages that are plainly documents)
+    has_table = fres.region is not None
+    editor = content.has_editor(root)
+    doc_markers = has_table or editor or kind.is_doc_url(url)
+    entries: list[dict] = []
+    pages = ds_pages
     for r in ds_roots:
         entries += listing.entries_in(r, res)
-    known = {e["url"] for e in entries}
-    entries += [e for e in listing.entries_in(root, res, exclude=crumb_el) if e["url"] not in known]
-    pages = ds_pages or listing.script_pages([s for _, s in scripts], res) or listing.link_pages(root, res)
+    if not doc_markers:
+        known = {e["url"] for e in entries}
+        entries += [e for e in listing.entries_in(root, res, exclude=crumb_el, anchors=collector.anchors)
+                    if e["url"] not in known]
+        if not pages:
+            pages = listing.script_pages([s for _, s in scripts], res) or listing.link_pages(root, res)
     note_empty = listing.empty_note(toks.simp, toks.raw)
 
     # kind
-    has_table = fres.region is not None
-    editor = content.has_editor(root)
     headings = " ".join(fold("".join(h.itertext())) for h in root.iter("h1", "h2"))[:500]
     strong_doc = has_table or bool(article_title) or editor or kind.is_doc_url(url)
     names = " ".join(x for x in (html_title, meta_ci(meta, "ColumnName") or "", heading or "", headings) if x)

@@ -32,6 +32,24 @@ def _text_len(el, cap: int = 600) -> int:
     return n
 
 
+def _count_links(el) -> int:
+    return sum(1 for _ in el.iter("a"))
+
+
+def _widen(el):
+    """From the label's line (<li>当前位置：<a>首页</a></li>) up to the whole trail (<ul>)."""
+    n = _count_links(el)
+    for _ in range(2):
+        p = el.getparent()
+        if p is None or p.tag in ("body", "html"):
+            break
+        m = _count_links(p)
+        if m <= n or _text_len(p) > 300:
+            break
+        el, n = p, m
+    return el
+
+
 def find(root, toks: Tokens):
     # 1. the "当前位置：" label, climbing until the element holds links
     for i, s in enumerate(toks.simp):
@@ -41,7 +59,7 @@ def find(root, toks: Tokens):
                 if el is None:
                     break
                 if _has_link(el) and _text_len(el) < 500:
-                    return el
+                    return _widen(el)
                 el = el.getparent()
     # 2. class/id names
     for el in root.iter("div", "ul", "ol", "p", "span", "td", "nav", "section", "table"):

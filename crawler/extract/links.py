@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .dom import el_text
+from lxml import etree
+
 from .text import fold
 from .urls import Resolver
 
@@ -42,7 +43,7 @@ def css_urls(css: str) -> list[str]:
 
 
 def _anchor_text(el) -> str:
-    t = el_text(el, 2000)
+    t = fold("".join(el.itertext()))
     if t:
         return t[:500]
     for img in el.iter("img"):
@@ -52,11 +53,19 @@ def _anchor_text(el) -> str:
     return fold(el.get("title"))[:500]
 
 
+_LINK_XPATH = etree.XPath(
+    "//a[@href]|//area[@href]|//img[@src or @srcset]|//script[@src]|//link[@href]|//iframe[@src]|"
+    "//frame[@src]|//embed[@src]|//object[@data]|//source[@src or @srcset]|//video[@src or @poster]|"
+    "//audio[@src]|//track[@src]|//input[@src]|//*[@style[contains(., 'url(') or contains(., 'URL(')]]|//style"
+)
+
+
 class LinkCollector:
     def __init__(self, res: Resolver):
         self.res = res
         self.links: list[dict] = []
         self._seen: set[tuple[str, str, str]] = set()
+        self.anchors: dict = {}  # <a> element -> (url, text), reused by the list extractor
 
     def add(self, href: str | None, tag: str, attribute: str, text: str | None = "") -> str | None:
         url = self.res(href)
@@ -70,10 +79,8 @@ class LinkCollector:
 
     def collect(self, root) -> None:
         add = self.add
-        for el in root.iter():
+        for el in _LINK_XPATH(root):
             tag = el.tag
-            if not isinstance(tag, str):
-                continue
             style = el.get("style")
             if style and "url(" in style.lower():
                 for u in css_urls(style):
@@ -106,4 +113,6 @@ class LinkCollector:
                     text = fold(el.get("alt") or el.get("title"))
                 else:
                     text = fold(el.get("title"))
-                add(val, tag, attr, text)
+                url = add(val, tag, attr, text)
+                if tag == "a":
+                    self.anchors[el] = (url, text)

@@ -106,19 +106,26 @@ def _item_of(a):
     return None
 
 
-def entries_in(root, res: Resolver, exclude=None) -> list[dict]:
+def entries_in(root, res: Resolver, exclude=None, anchors: dict | None = None) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
     for a in root.iter("a"):
         href = a.get("href")
         if not href:
             continue
-        if exclude is not None and any(x is exclude for x in a.iterancestors()):
-            continue
-        url = res(href)
+        known = anchors.get(a) if anchors else None
+        if known is not None:
+            url, title = known
+        else:
+            url = res(href)
+            title = None
         if url is None or url in seen:
             continue
-        title = el_text(a, 500) or fold(a.get("title"))
+        if exclude is not None and any(x is exclude for x in a.iterancestors()):
+            continue
+        if title is None:
+            title = fold("".join(a.itertext()))
+        title = title or fold(a.get("title"))
         if a.get("title") and len(fold(a.get("title"))) > len(title) and title.endswith(("...", "…")):
             title = fold(a.get("title"))
         if len(nospace(title)) < 4:
@@ -165,13 +172,13 @@ def _parse_args(argstr: str, script: str) -> list:
 def _trs_pages(count: int, prefix: str, ext: str, res: Resolver) -> list[str]:
     count = max(0, min(count, MAX_PAGES))
     ext = ext.lstrip(".") or "html"
-    names = [f"{prefix}.{ext}"] + [f"{prefix}_{i}.{ext}" for i in range(1, count)]
-    out = []
-    for nm in names:
-        u = res(nm)
-        if u:
-            out.append(u)
-    return out
+    first = res(f"{prefix}.{ext}")
+    if not first:
+        return []
+    if count <= 1:
+        return [first]
+    stem = first[: len(first) - len(ext) - 1]
+    return [first] + [f"{stem}_{i}.{ext}" for i in range(1, count)]
 
 
 def script_pages(scripts: list[str], res: Resolver) -> list[str]:
@@ -210,7 +217,7 @@ def link_pages(root, res: Resolver) -> list[str]:
     base_dir, _, own = parts.path.rpartition("/")
     base_dir += "/"
     own_stem = re.sub(r"_\d+$", "", own.rsplit(".", 1)[0]) if own else "index"
-    stems = {"index", own_stem}
+    stems = {"index"} if re.fullmatch(r"t\d{8}|art|content|post", own_stem) else {"index", own_stem}
     best: tuple[int, str, str] | None = None
     param_urls: list[str] = []
     last_param: tuple[int, str] | None = None

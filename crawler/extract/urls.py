@@ -82,8 +82,13 @@ def resolve(href: str | None, base: str, encoding: str | None = "utf-8", keep_fr
         return None
     try:
         if (h.startswith(("http://", "https://")) and not _NEEDS_WORK_RE.search(h)
-                and "/." not in h and not keep_fragment and h.find("/", 8) > 0):
-            return h if h[7:].find("@") < 0 else _slow(h, base, encoding, keep_fragment)
+                and "/." not in h and not keep_fragment and "@" not in h):
+            i = h.find("/", 8)
+            q = h.find("?", 8)
+            if i < 0 and q < 0:
+                return h.lower() + "/"
+            if i > 0 and (q < 0 or i < q):
+                return h[:i].lower() + h[i:]
         return _slow(h, base, encoding, keep_fragment)
     except Exception:
         return None
