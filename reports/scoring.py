@@ -214,8 +214,11 @@ def score_findings(findings: list[dict], profile: Any, waived: dict | None = Non
         total = round(max(0.0, max_points - lost_total), 2)
         band = _band(total, cfg)
         verdict = "不合格" if total < cfg["pass_mark"] else "合格"
-    unconfirmed = [d for d in deductions if not d["confirmed"] and d["points"] > 0] + \
-                  [v for v in vetoes if not v["confirmed"] and v["fired"]]
+    # What the result actually rests on: the fired vetoes, or else the deductions that cost points.
+    if fired:
+        unconfirmed = [v for v in fired if not v["confirmed"]]
+    else:
+        unconfirmed = [d for d in deductions if not d["confirmed"] and d["points"] > 0]
     placeholders = [d["id"] for d in deductions if not d["confirmed"]] + \
                    [v["id"] for v in vetoes if not v["confirmed"]]
     builtin = [k for k, src in cfg["sources"].items() if src == "builtin" and k in ("vetoes", "deductions")]
