@@ -94,8 +94,8 @@ class Builder:
         self.index_seq[year] = self.index_seq.get(year, 0) + 1
         return f"{CREDIT}/{year}-{self.index_seq[year]:05d}"
 
-    def not_flag(self, rule: str, url: str, why: str) -> None:
-        self.mnf.setdefault(rule, []).append({"url": url, "why": why})
+    def not_flag(self, rule: str, url: str, why: str, **extra) -> None:
+        self.mnf.setdefault(rule, []).append({"url": url, "why": why, **extra})
 
     def find(self, rule: str, url: str, page_url: str, why: str, **extra) -> None:
         self.findings.append({"rule": rule, "url": url, "page_url": page_url, "why": why, **extra})
@@ -352,7 +352,7 @@ class Builder:
             self.find("doc.untimely", url, "{base}" + d.column.path, why,
                       written=iso(d.written), published=iso(d.published))
         else:
-            self.not_flag("doc.untimely", url, why)
+            self.not_flag("doc.untimely", url, why, written=iso(d.written), published=iso(d.published))
 
     # ------------------------------------------------------------------ Hanweb platform
     def hanweb_part(self) -> None:
