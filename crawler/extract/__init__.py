@@ -161,7 +161,8 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
     if kind.is_js_challenge(" ".join(s[:5000] for _, s in scripts), visible_len):
         k = "other"
         rec["error"] = "JavaScript challenge page: the content needs a browser"
-    elif not strong_doc and not kind.is_home_url(url) and kind.is_error(html_title, headings, visible_len, visible[:3000]):
+    elif (not (has_table or article_title) and not kind.is_home_url(url)
+          and kind.is_error(html_title, headings, visible_len, visible[:3000])):
         k = "error"
     elif refresh and visible_len < 200 and not entries:
         k = "other"
@@ -175,7 +176,7 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
         k = "home"
     elif entries or pages or has_ds or note_empty:
         k = "list"
-    elif meta_ci(meta, "PubDate") or fres.line_hits:
+    elif meta_ci(meta, "PubDate") or any(h.canon == "发布日期" and parse_date(h.value) for h in fres.line_hits):
         k = "document"
     else:
         k = "other"
@@ -193,7 +194,7 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
 
     # column: breadcrumb, else ColumnName meta
     col = breadcrumb.column_from(crumbs, rec["title"])
-    rec["column"] = col or meta_ci(meta, "ColumnName") or None
+    rec["column"] = None if k == "home" else (col or meta_ci(meta, "ColumnName") or None)
 
     # fields and dates
     rec["fields"] = dict(fres.fields)

@@ -13,6 +13,7 @@ _CLASS_RE = re.compile(r"bread|crumb|position|location|dqwz|weizhi|mianbao|curpo
 _SEP_RE = re.compile(r"\s*(?:-+>|>>?|＞|»|›|→|/|\\|\|)\s*")
 _SEP_ONLY_RE = re.compile(r"^\s*(?:-+>|>>?|＞|»|›|→)\s*$")
 _NOISE_CLASS_RE = re.compile(r"print|share|font|size|zoom|search|date|time")
+_SYMBOLS_RE = re.compile(r"^[\W_]+$")
 _NOT_COLUMN = {"正文", "详情", "内容", "文章", "正文内容", "详细内容", "详细信息", "信息详情", "文章详情", "阅读正文", "浏览正文"}
 
 
@@ -124,7 +125,7 @@ def items(container) -> list[str]:
             add_text(c.tail)
 
     walk(container, True)
-    return [x for x in out if len(x) <= 40][:12]
+    return [x for x in out if len(x) <= 40 and not _SYMBOLS_RE.match(x)][:12]
 
 
 def column_from(crumbs: list[str], title: str | None) -> str | None:

@@ -7,7 +7,7 @@ from .text import halfwidth
 
 _SITE_ID_RE = re.compile(r"标识码\s*[:：]?\s*((?:bm|BM)\d{8}|\d{10})(?!\d)")
 _PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新港澳"
-_ICP_RE = re.compile(rf"([{_PROVINCES}]?ICP\s*[备證证]\s*[:：]?\s*\d{{4,12}}\s*号?(?:\s*[-－]\s*\d{{1,3}})?)")
+_ICP_RE = re.compile(rf"([{_PROVINCES}]?\s*ICP\s*[备證证]\s*[:：]?\s*\d{{4,12}}\s*号?(?:\s*[-－]\s*\d{{1,3}})?)")
 _POLICE_RE = re.compile(r"公\s*网\s*安\s*备\s*[:：]?\s*(\d{10,16})")
 _POLICE_ALT_RE = re.compile(r"公安(?:机关)?备案(?:号|编号)?\s*[:：]?\s*(\d[\d\-]{7,24}\d)")
 _RECORDCODE_RE = re.compile(r"beian\.gov\.cn/portal/registerSystemInfo\?recordcode=([\d\-]+)", re.IGNORECASE)

@@ -107,8 +107,10 @@ class LinkCollector:
                     for u in srcset_urls(val):
                         add(u, tag, attr, fold(el.get("alt") or el.get("title")) if tag == "img" else "")
                     continue
-                if tag in ("a", "area"):
+                if tag == "a":
                     text = _anchor_text(el)
+                elif tag == "area":
+                    text = fold(el.get("alt") or el.get("title"))
                 elif tag == "img":
                     text = fold(el.get("alt") or el.get("title"))
                 else:
