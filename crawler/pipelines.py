@@ -1,0 +1,168 @@
+"""Records -> SQLite: batched writes of pages, links, entries, targets and skipped URLs.
+
+Rows are buffered per table and written with `executemany`, one transaction per batch
+(`XXGK_BATCH_ROWS` rows, or every 2 s so a killed crawl loses little), and flushed when
+the spider closes, whatever the reason. `pages` and `targets` are written with
+INSERT OR REPLACE on their (run_id, url) key, so a resumed crawl that fetches a URL again
+replaces the row instead of failing. At close, `runs.stats` receives the crawl counters.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from xxgk import store
+
+PAGE_COLUMNS = ("run_id", "url", "final_url", "status", "content_type", "encoding", "encoding_note", "title",
+                "kind", "column_name", "published", "written", "depth", "referer", "fetched_at", "etag",
+                "last_modified", "content_hash", "size", "truncated", "error", "meta", "site_identity",
+                "extract")
+LINK_COLUMNS = ("run_id", "page_url", "url", "tag", "attribute", "text", "internal")
+ENTRY_COLUMNS = ("run_id", "column_url", "list_url", "title", "url", "date", "position")
+TARGET_COLUMNS = ("run_id", "url", "outcome", "status", "final_url", "method", "chain", "error", "elapsed",
+                  "attempts", "checked_at", "reason", "content_type", "reused_from")
+SKIPPED_COLUMNS = ("run_id", "url", "reason", "detail", "page_url")
+
+TABLES = {
+    "pages": (PAGE_COLUMNS, "INSERT OR REPLACE"),
+    "links": (LINK_COLUMNS, "INSERT"),
+    "entries": (ENTRY_COLUMNS, "INSERT"),
+    "targets": (TARGET_COLUMNS, "INSERT OR REPLACE"),
+    "skipped": (SKIPPED_COLUMNS, "INSERT"),
+}
+
+
+def _json(value) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _clean_text(value, limit: int = 2000):
+    if value is None:
+        return None
+    value = str(value)
+    return value if len(value) <= limit else value[:limit]
+
+
+class StorePipeline:
+    def __init__(self, db_path: str, run_id: int, batch_rows: int = 500):
+        self.db_path = db_path
+        self.run_id = run_id
+        self.batch_rows = batch_rows
+        self.buffers: dict[str, list[tuple]] = {name: [] for name in TABLES}
+        self.pending = 0
+        self.last_flush = time.monotonic()
+        self.db = None
+        self.counts = dict.fromkeys(TABLES, 0)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("XXGK_DB_PATH"), crawler.settings.getint("XXGK_RUN_ID"),
+                   crawler.settings.getint("XXGK_BATCH_ROWS", 500))
+
+    def open_spider(self, spider=None):
+        self.db = store.open_db(self.db_path)
+
+    def close_spider(self, spider=None):
+        self.flush()
+        if spider is not None:
+            try:
+                stats = spider.crawler.stats.get_stats() if getattr(spider, "crawler", None) else {}
+                stats = self.run_stats(spider, stats)
+                spider.final_stats = stats
+                with self.db.conn:
+                    self.db.conn.execute("UPDATE runs SET stats = ? WHERE id = ?", [store.dumps(stats), self.run_id])
+            except Exception as exc:  # noqa: BLE001 - stats are a courtesy; rows are already saved
+                spider.logger.error("could not write runs.stats: %s", exc)
+        self.db.close()
+
+    def run_stats(self, spider, scrapy_stats: dict) -> dict:
+        skipped = dict(self.db.execute(
+            "SELECT reason, count(*) FROM skipped WHERE run_id = ? GROUP BY reason", [self.run_id]).fetchall())
+        outcomes = dict(self.db.execute(
+            "SELECT outcome, count(*) FROM targets WHERE run_id = ? GROUP BY outcome", [self.run_id]).fetchall())
+        counters = dict(getattr(spider, "counters", {}))
+        return {
+            **counters,
+            "pages": self.counts["pages"],
+            "links": self.counts["links"],
+            "targets": self.counts["targets"],
+            "skipped": skipped,
+            "outcomes": outcomes,
+            "requests": scrapy_stats.get("downloader/request_count", counters.get("requests", 0)),
+            "bytes": scrapy_stats.get("downloader/response_bytes", 0),
+            "finish_reason": scrapy_stats.get("finish_reason"),
+            "interrupted": bool(getattr(spider, "interrupted", False)),
+            "start_redirect": getattr(spider, "start_redirect", None),
+        }
+
+    # ------------------------------------------------------------------ items
+
+    def process_item(self, item, spider=None):
+        kind = item.get("_type")
+        if kind == "page":
+            self._page(item)
+        elif kind == "target":
+            self._add("targets", self._target_row(item))
+        elif kind == "skipped":
+            self._add("skipped", (self.run_id, item["url"], item["reason"], item.get("detail"), item.get("page_url")))
+        if self.pending >= self.batch_rows or time.monotonic() - self.last_flush > 2.0:
+            self.flush()
+        return None
+
+    def _add(self, table: str, row: tuple) -> None:
+        self.buffers[table].append(row)
+        self.pending += 1
+
+    def _page(self, item: dict) -> None:
+        run = self.run_id
+        url = item["url"]
+        self._add("pages", (
+            run, url, item.get("final_url"), item.get("status"), item.get("content_type"), item.get("encoding"),
+            item.get("encoding_note"), _clean_text(item.get("title"), 1000), item.get("kind"),
+            _clean_text(item.get("column_name"), 500), item.get("published"), item.get("written"),
+            item.get("depth"), item.get("referer"), item.get("fetched_at"), item.get("etag"),
+            item.get("last_modified"), item.get("content_hash"), item.get("size"), item.get("truncated", 0),
+            _clean_text(item.get("error"), 1000), _json(item.get("meta") or {}),
+            _json(item.get("site_identity") or {}), _json(item.get("extract")),
+        ))
+        for link in item.get("links") or []:
+            target = (link.get("url") or "").strip().split("#", 1)[0]
+            self._add("links", (run, url, target, link.get("tag"), link.get("attribute"),
+                                _clean_text(link.get("text"), 500), link.get("internal")))
+        for pos, entry in enumerate(item.get("entries") or []):
+            self._add("entries", (run, None, url, _clean_text(entry.get("title"), 500), entry.get("url"),
+                                  entry.get("date"), pos))
+
+    def _target_row(self, item: dict) -> tuple:
+        error = item.get("error")
+        reason = item.get("reason")
+        if item.get("evidence_headers"):
+            heads = ", ".join(f"{k}: {v}" for k, v in item["evidence_headers"].items())
+            error = "; ".join(x for x in (error, f"headers {heads}") if x)
+        if item.get("body_hash"):
+            reason = f"{reason} (body sha1 {item['body_hash'][:12]})"
+        return (self.run_id, item["url"], item["outcome"], item.get("status"), item.get("final_url"),
+                item.get("method"), _json(item.get("chain") or []), _clean_text(error, 2000),
+                item.get("elapsed"), item.get("attempts"), item.get("checked_at"), _clean_text(reason, 1000),
+                item.get("content_type"), item.get("reused_from"))
+
+    # ------------------------------------------------------------------ writes
+
+    def flush(self) -> None:
+        self.last_flush = time.monotonic()
+        if not self.pending or self.db is None:
+            return
+        with self.db.conn:
+            for table, rows in self.buffers.items():
+                if not rows:
+                    continue
+                columns, verb = TABLES[table]
+                marks = ", ".join("?" * len(columns))
+                self.db.conn.executemany(
+                    f"{verb} INTO [{table}] ({', '.join(columns)}) VALUES ({marks})", rows)
+                self.counts[table] += len(rows)
+                rows.clear()
+        self.pending = 0
