@@ -2,9 +2,9 @@
 
 The platform's names are: `columns.name` and `columns.nav_names` of columns on the platform
 (`on_platform = 1`, any kind: a stub redirecting to another platform or a column showing
-"本单位无此项职能" counts as present), the anchor texts of links on the platform's pages
-(kind `platform`, and the list pages of platform columns), and the `subcolumns` the extractor
-found on those pages. When the run has no platform at all, every column of the site is used.
+"本单位无此项职能" counts as present), the anchor texts of links on the platform's navigation
+pages (kind `platform`, and parent columns; links to documents and list entries excluded), and
+the `subcolumns` the extractor found on those pages. When the run has no platform at all, every column of the site is used.
 A name matches a category when, after 繁→简 and punctuation folding, it equals the canonical
 name or a synonym, or contains one and is at most `categories.max_name_length` characters long
 (so a document title that mentions 财政预决算 does not count as a column).
@@ -38,10 +38,13 @@ def platform_names(ctx: Context) -> tuple[dict[str, str], str | None]:
         add(col.get("name"), col["url"])
         for nav in store.loads(col.get("nav_names"), []) or []:
             add(nav, col["url"])
-    pages = set(platform_pages) | {c["url"] for c in cols if ctx.column_on_platform(c)}
-    pages |= {lp for lp, cu in ctx.column_of_list_page.items() if cu in pages}
+    # Navigation pages: the platform index and parent columns (not lists: their anchors are
+    # document titles). Links to documents or list entries are never column names.
+    pages = set(platform_pages) | {c["url"] for c in cols if c.get("kind") == "parent"}
+    not_columns = {e.get("url") for e in ctx.entries} | {d["url"] for d in ctx.documents}
     for link in ctx.links:
-        if link["page_url"] in pages and link.get("tag") in (None, "a", "area", "iframe", "frame"):
+        if (link["page_url"] in pages and link["url"] not in not_columns
+                and link.get("tag") in (None, "a", "area", "iframe", "frame")):
             add(link.get("text"), link["url"])
     for url in sorted(pages):
         page = ctx.pages.get(url)

@@ -161,6 +161,16 @@ class Context:
             return False
         return self._url_on_platform(doc["url"]) or self._url_on_platform(doc.get("column_url") or "")
 
+    def doc_disclosed(self, doc: dict) -> bool:
+        """A document in a disclosure column: on the platform, or in a column (or at a URL) whose
+        path carries a disclosure token (/zwgk/, /xxgk/, ...) even when the crawler placed that
+        column outside the platform tree (e.g. a 市政府文件 column of the CMS's own news part)."""
+        if self.doc_on_platform(doc):
+            return True
+        col = self.doc_column(doc)
+        urls = [doc["url"], doc.get("column_url") or "", (col or {}).get("url") or ""]
+        return any(self._url_on_platform(u) for u in urls if u)
+
     @cached_property
     def platform_pages(self) -> list[dict]:
         return sorted((p for p in self.pages.values() if p.get("kind") == "platform"), key=lambda p: p["url"])

@@ -167,6 +167,9 @@ def _is_decision(ctx: Context, doc: dict) -> bool:
     return any_match(ctx.opt("regulations.repeal_title_patterns", []), title) is not None
 
 
+# What may stand between a listed document and the keyword after the list: other listed
+# documents with their 文号, separators, "等N件文件".
+_LIST_GAP = re.compile(r"《[^《》]*》|[（(][^（()）]*[)）]|[、，,；和及与\s]|以及|等\s*\d+\s*件(?:规范性)?文件")
 _CITED_BEFORE = re.compile(r"(根据|依据|按照|依照|参照|贯彻|落实|执行|对照)\s*$")
 _CITED_AFTER = re.compile(r"\s*(?:[（(][^（()）]{0,60}[)）])?\s*(?:等)?(?:有关|相关)?(?:的)?(?:规定|要求|精神|部署)")
 
@@ -210,10 +213,12 @@ def repeal_statements(ctx: Context, doc: dict) -> list[Repeal]:
                 continue  # 根据《X》…规定: a citation, not a document being repealed
             before = [k for k in marks if k[1] <= start]
             after = [k for k in marks if k[0] >= end]
-            follows = bool(after) and after[0][0] - end <= window and not re.search(
-                r"《|决定|根据|按照|依据|依照|[一二三四五六七八九十]+、", sentence[end:after[0][0]])
+            raw_gap = sentence[end:after[0][0]] if after else ""
+            gap = _LIST_GAP.sub("", raw_gap)
+            follows = bool(after) and len(gap) <= window and "《" not in gap and not re.search(
+                r"决定|根据|按照|依据|依照|[一二三四五六七八九十]+、|\d+[.．、]", raw_gap)
             mode = None
-            if decision and before and not (follows and after[0][0] - end < start - before[-1][1]):
+            if decision and before and not (follows and len(gap) < start - before[-1][1]):
                 mode = before[-1][2]  # the section heading ("二、宣布失效的文件：…"), unless nearer after
             elif follows:
                 mode = after[0][2]  # "《X》（文号）同时废止"

@@ -1,7 +1,8 @@
 """Timeliness rules: doc.untimely, doc.date_missing.
 
 Data: `documents` (written, published, published_source, fields, meta) of the documents
-listed in disclosure-platform columns (`columns.on_platform`, see Context.doc_on_platform).
+listed in disclosure columns: on the platform (`columns.on_platform`) or under a disclosure
+URL token (`platform.url_patterns`), see Context.doc_disclosed.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _col_name(ctx: Context, doc: dict) -> str | None:
 
 def check_doc_date_missing(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.documents:
-        if not ctx.doc_on_platform(doc):
+        if not ctx.doc_disclosed(doc):
             continue
         day, _, _ = published_date(ctx, doc)
         if day is not None:
@@ -77,7 +78,7 @@ def check_doc_date_missing(ctx: Context) -> Iterator[Finding]:
 def check_doc_untimely(ctx: Context) -> Iterator[Finding]:
     n = int(ctx.opt("timeliness.working_days", 10))
     for doc in ctx.documents:
-        if not ctx.doc_on_platform(doc):
+        if not ctx.doc_disclosed(doc):
             continue
         written, written_raw = written_date(ctx, doc)
         published, source, published_raw = published_date(ctx, doc)

@@ -187,3 +187,26 @@ def test_decision_inline_keep_after_repeal(rec):
     reg(rec, 9, "关于废止和继续执行部分规范性文件的决定", written="2024-01-01",
         body_text="决定对《甲办法》等2件文件予以废止，对《乙办法》继续有效。")
     assert set(stale(rec)) == {"t1.html"}
+
+
+def test_list_before_keyword_in_running_text(rec):
+    reg(rec, 1, "甲办法", doc_no="某政规〔2015〕1号", written="2015-01-01")
+    reg(rec, 2, "乙办法", doc_no="某政规〔2016〕2号", written="2016-01-01")
+    reg(rec, 3, "丙办法", doc_no="某政规〔2017〕3号", written="2017-01-01")
+    reg(rec, 4, "新办法", written="2024-01-01", validity="现行有效",
+        body_text="本办法自2024年2月1日起施行。《甲办法》（某政规〔2015〕1号）、《乙办法》（某政规〔2016〕2号）同时废止。"
+                  "《丙办法》继续有效。")
+    assert set(stale(rec)) == {"t1.html", "t2.html"}
+
+
+def test_decision_list_without_heading_keyword_before(rec):
+    """The sample portal's decision: 决定对《A》、《B》、《C》予以废止；对《D》宣布失效。"""
+    for n, (title, no, day) in enumerate([("甲", "示政规〔2019〕3号", "2019-04-08"), ("乙", "示政规〔2020〕2号", "2020-03-02"),
+                                          ("丙", "示政办规〔2018〕9号", "2018-01-01"),
+                                          ("丁", "示政办规〔2021〕11号", "2021-06-07")], 1):
+        reg(rec, n, title + "办法", doc_no=no, written=day, validity="有效")
+    reg(rec, 9, "示例市人民政府关于废止和宣布失效部分行政规范性文件的决定", doc_no="示政规〔2026〕4号",
+        written="2026-09-14", validity="有效",
+        body_text="经市人民政府研究，决定对《甲办法》（示政规〔2019〕3号）、《乙办法》（示政规〔2020〕2号）、《丙办法》"
+                  "（示政办规〔2018〕9号）予以废止；对《丁办法》（示政办规〔2021〕11号）宣布失效。本决定自印发之日起施行。")
+    assert set(stale(rec, "2026-11-20")) == {"t1.html", "t2.html", "t3.html", "t4.html"}
