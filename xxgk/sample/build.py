@@ -17,7 +17,18 @@ from . import text as T
 from .graph import decode, links, normalise, pager_pages, template, to_scan
 from .model import BASE, DEAD, EXT, HOST, Resource, Site
 from .pages import (
-    PAGE_JS, Column, Doc, cn_date, e, hanweb_article, hanweb_datastore, hanweb_page, hanweb_record, iso, trs_doc, trs_list,
+    PAGE_JS,
+    Column,
+    Doc,
+    cn_date,
+    e,
+    hanweb_article,
+    hanweb_datastore,
+    hanweb_page,
+    hanweb_record,
+    iso,
+    trs_doc,
+    trs_list,
     trs_page,
 )
 
@@ -981,7 +992,7 @@ class Builder:
         unused = set(self.planted_broken) - broken_targets
         if unplanted or unused:
             raise AssertionError(f"broken links not planted: {sorted(unplanted)}; planted but unused: {sorted(unused)}")
-        for u, why in self.planted_ok.items():
+        for u, _why in self.planted_ok.items():
             if classify(u) != "ok":
                 raise AssertionError(f"look-alike {u} classifies as {classify(u)}")
         findings = list(self.findings)

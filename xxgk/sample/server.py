@@ -29,8 +29,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .model import BASE, DEAD, EXT, HOST, Resource, Site
 
-NOT_FOUND = ("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1>"
-             "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").encode()
+NOT_FOUND = (b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1>"
+             b"</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 
 
 @dataclass
