@@ -41,7 +41,8 @@ def site_summaries(db, report_href: Callable[[dict], str] | None = None) -> list
         note = (total or {}).get("note") or ""
         out.append({
             "site": run.get("site") or "", "run": run, "score": total["points"] if total else None,
-            "verdict": ("不合格" if note.startswith("不合格") else "合格") if total else "未评分",
+            "verdict": ("不合格" if note.startswith("不合格") else "合格") if total else
+                       ("无法评分" if run.get("status") == "failed" else "未评分"),
             "note": note, "official": bool(total and total.get("confirmed")), "vetoes": vetoes,
             "error": sev.get("error", 0), "warning": sev.get("warning", 0), "info": sev.get("info", 0),
             "findings": sum(sev.values()), "trend": trend, "delta": delta, "href": href(run),

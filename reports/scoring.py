@@ -239,15 +239,26 @@ def score_run(db, run_id: int, profile: Any = None, waivers: Any = None,
               findings: list[dict] | None = None) -> dict:
     """Score the run, replace its rows in `scores`, and return the score with its breakdown.
 
-    `waivers`: a list of Waiver, a waiver file path, or None for the profile's `waivers.file`."""
-    run = db.execute("select as_of from runs where id = ?", [run_id]).fetchone()
-    as_of = run[0] if run else None
+    `waivers`: a list of Waiver, a waiver file path, or None for the profile's `waivers.file`.
+    A failed run is not scored (its rows are removed, `total` is None, verdict 无法评分); an
+    interrupted run is scored with a note that only the crawled part counts."""
+    run = db.execute("select as_of, status from runs where id = ?", [run_id]).fetchone()
+    as_of, status = (run[0], run[1]) if run else (None, None)
     findings = load_findings(db, run_id) if findings is None else findings
     wv = waivers_mod.resolve(waivers, profile)
     waived = waivers_mod.waived_findings(findings, wv, as_of)
     result = score_findings(findings, profile, waived)
     result["run_id"] = run_id
     result["as_of"] = as_of
+    result["partial"] = status not in ("completed", "failed", None)
+    if status == "failed":
+        result.update(total=None, verdict="无法评分", band="巡检失败，无法评分", vetoed=False, vetoes_fired=[],
+                      unconfirmed=False, official=False)
+        with db.conn:
+            db.execute("delete from scores where run_id = ?", [run_id])
+        return result
+    if result["partial"]:
+        result["band"] += "（巡检未完成，只反映已抓取的部分）"
     rows = []
     for v in result["vetoes"]:
         note = (f"否决：{v['count']} 项（阈值 {v['min_count']}）" if v["fired"]

@@ -213,3 +213,12 @@ def test_unknown_rule_in_scoring_profile_does_not_crash(db):
                                 "confirmed": True}])
     result = scoring.score_run(db, run, prof)
     assert result["total"] == 99
+
+
+def test_failed_run_is_not_scored_and_interrupted_is_flagged(db):
+    failed = add_run(db, status="failed")
+    result = scoring.score_run(db, failed, profile())
+    assert result["total"] is None and result["verdict"] == "无法评分" and rows(db, failed) == {}
+    partial = add_run(db, status="interrupted")
+    result = scoring.score_run(db, partial, profile())
+    assert result["total"] == 100 and "未完成" in result["band"] and "未完成" in rows(db, partial)["total"]["note"]
