@@ -6,7 +6,8 @@ hands both to small field extractors. It never raises: a page it cannot read giv
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import breadcrumb, content, fields, footer, kind, listing, title
 from .dates import parse_date, pure_date

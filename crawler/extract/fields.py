@@ -248,7 +248,7 @@ def _lca(elems: list):
         p.append(e)
         paths.append(p)
     common = None
-    for level in zip(*paths):
+    for level in zip(*paths, strict=False):
         first = level[0]
         if all(x is first for x in level):
             common = first

@@ -17,11 +17,9 @@ _WS_RE = re.compile(r"\s+")
 def site_identity(visible: str, meta: dict[str, str], links: list[dict], root) -> dict:
     text = halfwidth(visible.replace("\u3000", " ").replace("\xa0", " "))
     site_id = None
-    m = None
-    for m in _SITE_ID_RE.finditer(text):
-        pass  # the last one: the footer comes last
-    if m:
-        site_id = m.group(1).lower() if m.group(1)[:2].lower() == "bm" else m.group(1)
+    found = _SITE_ID_RE.findall(text)
+    if found:  # the last one: the footer comes last
+        site_id = found[-1].lower() if found[-1][:2].lower() == "bm" else found[-1]
     if not site_id:
         for k, v in meta.items():
             if k.lower() == "siteidcode" and v.strip():

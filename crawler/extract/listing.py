@@ -60,8 +60,8 @@ class ListResult:
 # ---------------------------------------------------------------- entries
 
 def _entry_date(container, anchor, url: str) -> str | None:
-    ctext = el_text(container, 1000)
-    atext = el_text(anchor, 1000)
+    ctext = " ".join(container.itertext())
+    atext = " ".join(anchor.itertext())
     rest = ctext.replace(atext, " ", 1) if atext else ctext
     d = parse_date(rest)
     if d:
@@ -249,11 +249,9 @@ def link_pages(root, res: Resolver) -> list[str]:
         return _trs_pages(best[0] + 1, best[1], best[2], res)
     if last_param is not None:
         n, url = last_param
-        out = []
-        for i in range(1, min(n, MAX_PAGES) + 1):
-            out.append(re.sub(r"((?:^|[?&])(?:page|pageNo|pageNum|pageIndex|PageIndex|currPage|cur_page|curPage|pagenum|pageno|p)=)\d+",
-                              lambda mm: mm.group(1) + str(i), url, count=1))
-        return out
+        pm = _PAGE_PARAM_RE.search(urlsplit(url).query)
+        head, tail = url[: url.rfind(pm.group(1))], url[url.rfind(pm.group(1)) + len(pm.group(1)):]
+        return [f"{head}{i}{tail}" for i in range(1, min(n, MAX_PAGES) + 1)]
     seen: set[str] = set()
     return [u for u in param_urls if not (u in seen or seen.add(u))]
 
@@ -299,7 +297,7 @@ def datastore(scripts: list[tuple[object, str]], html: str, base: str) -> tuple[
 # ---------------------------------------------------------------- notes, sub-columns
 
 def empty_note(simp_tokens: list[str], raw_tokens: list[str]) -> str | None:
-    for s, r in zip(simp_tokens, raw_tokens):
+    for s, r in zip(simp_tokens, raw_tokens, strict=False):
         if len(s) > 200:
             continue
         if _EMPTY_RE.search(s):
