@@ -170,10 +170,11 @@ class Builder:
             rows.append((labels[6], validity))
         doc.written = written
         doc.docno = docno
+        doc.source = org
         return rows
 
     def trs_policy_table(self, doc: Doc, *, org: str, docno: str, written: date, validity: str | None) -> list:
-        doc.written, doc.docno = written, docno
+        doc.written, doc.docno, doc.source = written, docno, org
         rows = [("索引号", self.index_no(written.year)), ("发布机构", org), ("名　　称", doc.title),
                 ("文　　号", docno), ("主题分类", self.rng.choice(CATEGORIES)), ("成文日期", cn_date(written)),
                 ("发布日期", cn_date(doc.published))]
@@ -481,7 +482,7 @@ class Builder:
                                     validity="已修订", style="gz")
         d.note = "old version marked 已修订 (out of force): not stale"
         self.not_flag("reg.stale", "{base}" + d.path, "earlier version marked 已修订")
-        self.not_flag("reg.validity_missing", "{base}" + d.path, "marked 已修订 (時效性 variant label)")
+        self.not_flag("reg.validity_missing", "{base}" + d.path, "marked 已修订 (时效性 label variant)")
 
         # 行政规范性文件: filler, in force, no expiry before 2028
         for pub in self.dates(AS_OF - timedelta(days=5), 24, (25, 45)):
