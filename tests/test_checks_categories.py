@@ -106,3 +106,21 @@ def test_run_writes_contract_evidence(rec):
     rows = [r for r in checks.run(rec.db, 1, load_profile(), dt.date(2026, 3, 20)) if r["rule"] == "category.missing"]
     assert len(rows) == 1
     assert json.loads(rows[0]["evidence"])["category"] == "政府信息公开制度"
+
+
+def test_sample_portal_tree(rec):
+    """The bundled sample's platform (xxgk/sample/build.py): exactly 行政许可 and 重大建设项目 missing."""
+    tree = [("政府信息公开指南", "single"), ("政府信息公开制度", "list"), ("法定主动公开内容", "parent"),
+            ("政府信息公开工作年度报告", "list"), ("依申请公开", "single"), ("机构职能", "list"),
+            ("政策文件", "parent"), ("政府规章", "list"), ("行政规范性文件", "list"), ("其他文件", "list"),
+            ("政策解读", "list"), ("规划计划", "list"), ("数据发布", "list"), ("财政预决算", "list"),
+            ("三公经费", "list"), ("行政处罚与行政强制", "stub"), ("行政事业性收费", "list"), ("政府采购", "list"),
+            ("教育信息", "list"), ("医疗卫生", "list"), ("社会保障", "list"), ("促进就业", "list"),
+            ("乡村振兴", "list"), ("应急管理", "list"), ("环境保护", "list"), ("安全生产", "list"),
+            ("食品药品监管", "list"), ("人事信息", "parent"), ("人事任免", "list"), ("招考录用", "list"),
+            ("市政建设", "list"), ("公共服务", "list"), ("公益事业", "list"), ("土地征收", "list"),
+            ("房屋征收", "list"), ("治安管理", "list"), ("社会救助", "list")]
+    for i, (name, kind) in enumerate(tree):
+        rec.column(f"{SITE}/col/col{1002 + i}/index.html", name, kind=kind, parent_url=P,
+                   entry_count=0 if name == "社会救助" else None)
+    assert missing(rec) == ["行政许可", "重大建设项目"]
