@@ -31,7 +31,6 @@ def platform_names(ctx: Context) -> tuple[dict[str, str], str | None]:
 
     cols = [c for c in ctx.columns.values() if ctx.column_on_platform(c)]
     platform_pages = [p["url"] for p in ctx.platform_pages]
-    platform_url = platform_pages[0] if platform_pages else None
     if not cols and not platform_pages:
         cols = list(ctx.columns.values())
     for col in sorted(cols, key=lambda c: c["url"]):
@@ -52,10 +51,30 @@ def platform_names(ctx: Context) -> tuple[dict[str, str], str | None]:
         for sub in (extract or {}).get("subcolumns", []) or []:
             if isinstance(sub, dict):
                 add(sub.get("title"), sub.get("url") or url)
-    if platform_url is None and cols:
-        roots = [c for c in cols if not c.get("parent_url") or c["parent_url"] not in ctx.columns]
-        platform_url = (sorted(roots, key=lambda c: c["url"]) or cols)[0]["url"]
-    return names, platform_url
+    return names, platform_root(ctx, cols, platform_pages)
+
+
+def platform_root(ctx: Context, cols: list[dict], platform_pages: list[str]) -> str | None:
+    """The platform's index: the platform page (else the column) with the most platform
+    columns beneath it; ties go to the shorter, then the smaller URL."""
+    def descendants(url: str) -> int:
+        count = 0
+        for col in cols:
+            node, seen = col, set()
+            while node is not None and node["url"] not in seen:
+                seen.add(node["url"])
+                parent = node.get("parent_url")
+                if parent == url:
+                    count += 1
+                    break
+                node = ctx.columns.get(parent or "")
+        return count
+
+    in_tree = {c["url"] for c in cols}
+    candidates = platform_pages or [c["url"] for c in cols if (c.get("parent_url") or "") not in in_tree]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda u: (-descendants(u), len(u), u))
 
 
 def match(names: dict[str, str], candidates: list[str], max_len: int) -> tuple[str, str] | None:

@@ -124,3 +124,15 @@ def test_sample_portal_tree(rec):
         rec.column(f"{SITE}/col/col{1002 + i}/index.html", name, kind=kind, parent_url=P,
                    entry_count=0 if name == "社会救助" else None)
     assert missing(rec) == ["行政许可", "重大建设项目"]
+
+
+def test_platform_url_is_the_root_with_most_columns(tmp_path):
+    rec = Records(tmp_path)
+    root = SITE + "/col/col1001/index.html"
+    rec.page(SITE + "/aaa/index.html", "platform")  # a second, smaller platform-like page
+    rec.page(root, "platform")
+    rec.column(root, "政府信息公开", kind="parent")
+    rec.column(SITE + "/col/col1004/index.html", "法定主动公开内容", kind="parent", parent_url=root)
+    rec.column(SITE + "/col/col1010/index.html", "机构职能", parent_url=SITE + "/col/col1004/index.html")
+    found = run_rule(rec, check_category_missing)
+    assert found and {f.url for f in found} == {root}
