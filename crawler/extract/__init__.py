@@ -215,7 +215,7 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
             from .listing import subcolumns
 
             rec["subcolumns"] = subcolumns(links, strip_fragment(url), k in ("platform", "home"))
-    else:
+    if k in ("document", "guide", "other", "error"):
         rec["body_text"] = content.main_text(root)
 
     # follow: what a reader can navigate to

@@ -34,15 +34,24 @@ def main_text(root) -> str:
     return best[:BODY_LIMIT]
 
 
+_CONTAINERS = frozenset({"div", "td", "article", "section", "body", "center", "font", "span"})
+
+
 def _densest(root) -> str:
-    """The element whose <p> children hold the most text."""
+    """The element holding the most text directly or in its <p> children."""
     scores: dict = {}
-    for p in root.iter("p"):
-        parent = p.getparent()
-        if parent is None:
+    for el in root.iter("div", "td", "article", "section", "body", "center", "font", "span", "p"):
+        if el.tag == "p":
+            parent = el.getparent()
+            if parent is not None:
+                scores[parent] = scores.get(parent, 0) + sum(len(t) for t in el.itertext())
             continue
-        n = sum(len(t) for t in p.itertext())
-        scores[parent] = scores.get(parent, 0) + n
+        n = len(el.text.strip()) if el.text else 0
+        for c in el:
+            if c.tail and c.tag in ("br", "span", "font", "a", "b", "strong", "img"):
+                n += len(c.tail.strip())
+        if n:
+            scores[el] = scores.get(el, 0) + n
     if not scores:
         return ""
     el = max(scores, key=scores.get)

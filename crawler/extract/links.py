@@ -64,14 +64,14 @@ class LinkCollector:
     def __init__(self, res: Resolver):
         self.res = res
         self.links: list[dict] = []
-        self._seen: set[tuple[str, str, str]] = set()
+        self._seen: set[tuple[str, str, str, str]] = set()
         self.anchors: dict = {}  # <a> element -> (url, text), reused by the list extractor
 
     def add(self, href: str | None, tag: str, attribute: str, text: str | None = "") -> str | None:
         url = self.res(href)
         if url is None:
             return None
-        key = (url, tag, attribute)
+        key = (url, tag, attribute, text or "")
         if key not in self._seen:
             self._seen.add(key)
             self.links.append({"url": url, "tag": tag, "attribute": attribute, "text": text or ""})
