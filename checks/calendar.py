@@ -119,6 +119,7 @@ class WorkCalendar:
     def __init__(self, overrides: dict[int, dict] | None = None, use_library: bool = True):
         self.overrides = overrides or {}
         self.use_library = use_library
+        self._cache: dict[dt.date, bool] = {}
 
     @classmethod
     def from_profile(cls, profile) -> WorkCalendar:
@@ -132,6 +133,12 @@ class WorkCalendar:
 
     def is_workday(self, day: dt.date) -> bool:
         """True on a working day; raises CalendarMissing when no source covers the year."""
+        known = self._cache.get(day)
+        if known is None:
+            known = self._cache[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: dt.date) -> bool:
         year = self.overrides.get(day.year)
         if year is not None:
             if day in year["workdays"]:

@@ -205,9 +205,13 @@ def repeal_statements(ctx: Context, doc: dict) -> list[Repeal]:
     if decision:
         text = simplify(doc.get("title")) + "。" + text
     out: list[Repeal] = []
+    if not decision and not re.search(repeal_re, text):
+        return out
     section = "repeal" if decision else None
     for sentence in sentences(text):
         marks = [(m.start(), m.end(), m.lastgroup) for m in keyword.finditer(sentence)]
+        if not marks and not decision:
+            continue
         for start, end, title, doc_no in _mentions(sentence):
             if _CITED_BEFORE.search(sentence[max(0, start - 8):start]) or _CITED_AFTER.match(sentence[end:]):
                 continue  # 根据《X》…规定: a citation, not a document being repealed
