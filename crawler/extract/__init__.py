@@ -140,7 +140,7 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
     # list parts (skipped on pages that are plainly documents)
     has_table = fres.region is not None
     editor = content.has_editor(root)
-    doc_markers = has_table or editor or kind.is_doc_url(url)
+    doc_markers = has_table or bool(article_title) or kind.is_doc_url(url)
     entries: list[dict] = []
     pages = ds_pages
     for r in ds_roots:
@@ -155,9 +155,13 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
 
     # kind
     headings = " ".join(fold("".join(h.itertext())) for h in root.iter("h1", "h2"))[:500]
-    strong_doc = has_table or bool(article_title) or editor or kind.is_doc_url(url)
+    # a TRS_Editor block on a list page is the column's description, not an article
+    strong_doc = doc_markers or (editor and len(entries) < 3 and not pages)
     names = " ".join(x for x in (html_title, meta_ci(meta, "ColumnName") or "", heading or "", headings) if x)
     names_s = t2s(names)
+    # the page's own name: its breadcrumb's last item, else ColumnName, else the <title>'s first part
+    own_name = (breadcrumb.column_from(crumbs, None) or meta_ci(meta, "ColumnName")
+                or (title._prefixes(html_title)[-1] if html_title else ""))
     anchor_texts = " ".join(link["text"] for link in links if link["tag"] == "a" and len(link["text"]) < 40)
     if kind.is_js_challenge(" ".join(s[:5000] for _, s in scripts), visible_len):
         k = "other"
@@ -171,7 +175,7 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
         k = "guide"
     elif strong_doc:
         k = "document"
-    elif kind._PLATFORM_NAME_RE.search(names_s) and kind.platform_parts(anchor_texts) >= 3:
+    elif kind.is_platform_name(t2s(own_name)) and kind.platform_parts(anchor_texts) >= 3:
         k = "platform"
     elif kind.is_home_url(url):
         k = "home"

@@ -50,6 +50,11 @@ def is_error(title: str, headings: str, visible_len: int, short_text: str) -> bo
     return visible_len < 600 and bool(_ERROR_RE.search(t2s(short_text)))
 
 
+def is_platform_name(name: str) -> bool:
+    """"政府信息公开" / "XX市政务公开", but not one of the platform's parts ("政府信息公开年报")."""
+    return bool(_PLATFORM_NAME_RE.search(name)) and not any(r.search(name) for r in _PARTS)
+
+
 def platform_parts(link_texts: str) -> int:
     s = t2s(link_texts)
     return sum(1 for r in _PARTS if r.search(s))

@@ -36,8 +36,13 @@ def nospace(s: str | None) -> str:
     return _WS_RE.sub("", s) if s else ""
 
 
+_HAS_FULLWIDTH_RE = re.compile("[" + "".join(chr(c) for c in sorted(_FULLWIDTH)) + "]")
+
+
 def halfwidth(s: str) -> str:
     """Full-width digits and Latin letters to ASCII (２０２６ -> 2026)."""
+    if s.isascii() or not _HAS_FULLWIDTH_RE.search(s):
+        return s
     return s.translate(_FULLWIDTH_TABLE)
 
 
