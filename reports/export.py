@@ -81,10 +81,11 @@ def _rows(db, run_id: int, column: str | None, waivers: Any, profile: Any, lifec
 
 
 def findings_rows(db, run_id: int, column: str | None = None, waivers: Any = None, profile: Any = None,
-                  with_lifecycle: bool = True) -> list[dict]:
-    """The export rows (keys of COLUMNS) of one run, optionally one column's."""
-    lifecycle = None
-    if with_lifecycle:
+                  with_lifecycle: bool = True, lifecycle: dict | None = None) -> list[dict]:
+    """The export rows (keys of COLUMNS) of one run, optionally one column's.
+
+    `lifecycle` ({fingerprint: new | regressed | persisting}) saves recomputing the diff."""
+    if with_lifecycle and lifecycle is None:
         from .diff import diff_previous
 
         d = diff_previous(db, run_id)
@@ -113,44 +114,55 @@ def write_json(rows: list[dict], path: Path) -> Path:
         item = {key: row.get(key) for key, _ in COLUMNS}
         item["evidence"] = store.loads(row.get("evidence"), row.get("evidence") or None)
         out.append(item)
-    path.write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as fh:  # one finding per line: compact, still diffable
+        fh.write("[\n")
+        for i, item in enumerate(out):
+            fh.write(("," if i else "") + json.dumps(item, ensure_ascii=False, default=str) + "\n")
+        fh.write("]\n")
     return path
 
 
 def write_xlsx(rows: list[dict], path: Path, sheet_title: str = "问题清单", by_column: bool = False) -> Path:
+    """Streamed (write-only) workbook: one sheet of all rows, plus one per column if asked."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = sheet_title[:31]
-    sheets = [(ws, rows)]
+    wb = Workbook(write_only=True)
+    sheets: list[tuple[str, list[dict]]] = [(sheet_title[:31], rows)]
     if by_column:
         groups: dict[str, list[dict]] = {}
         for row in rows:
             groups.setdefault(row.get("column_name") or "未归属栏目", []).append(row)
-        used = {ws.title}
-        for name, items in sorted(groups.items()):
-            title = _sheet_name(name, used)
-            sheets.append((wb.create_sheet(title), items))
+        used = {sheets[0][0]}
+        sheets += [(_sheet_name(name, used), items) for name, items in sorted(groups.items())]
     widths = {"message": 50, "url": 45, "page_url": 45, "fix": 40, "basis": 30, "evidence": 30,
               "element": 25, "rule_title": 20, "column_name": 18, "waived": 20}
-    for sheet, items in sheets:
-        sheet.append([zh for _, zh in COLUMNS])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in items:
-            sheet.append([_text(row.get(key)) for key, _ in COLUMNS])
-        # openpyxl treats strings beginning with "=" as formulas: force every cell to text.
-        for line in sheet.iter_rows(min_row=2):
-            for cell in line:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+    bold = Font(bold=True)
+    for title, items in sheets:
+        ws = wb.create_sheet(title)
         for i, (key, _) in enumerate(COLUMNS, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = widths.get(key, 12)
+            ws.column_dimensions[get_column_letter(i)].width = widths.get(key, 12)
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(items) + 1}"
+        header = []
+        for _, zh in COLUMNS:
+            cell = WriteOnlyCell(ws, value=zh)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in items:
+            values = []
+            for key, _ in COLUMNS:
+                text = _text(row.get(key))
+                if text.startswith("="):  # openpyxl would store it as a formula: force text
+                    cell = WriteOnlyCell(ws, value=text)
+                    cell.data_type = "s"
+                    values.append(cell)
+                else:
+                    values.append(text)
+            ws.append(values)
     wb.save(path)
     return path
 

@@ -316,7 +316,8 @@ def write_report(db, run_id: int, out_dir: str | Path, profile: Any = None, waiv
         waiver_rows.append({**w.as_dict(), "active": w.active(run.get("as_of")), "matched": matched})
 
     common = {"run": run, "site": run.get("site") or "", "score": score, "generated_by": run.get("tool_version")}
-    written_exports = _write_exports(db, run_id, out, exports, wv, profile)
+    lifecycle = {f["fingerprint"]: f["lifecycle"] for f in findings if f.get("lifecycle")}
+    written_exports = _write_exports(db, run_id, out, exports, wv, profile, lifecycle)
     trend = _trend(db, run)
     index = out / "index.html"
     index.write_text(env.get_template("index.html").render(
@@ -366,11 +367,11 @@ def _pager(pages: list[tuple[str, list]], current: int) -> dict | None:
             "next": pages[current + 1][0] if current + 1 < len(pages) else None}
 
 
-def _write_exports(db, run_id: int, out: Path, formats: tuple[str, ...], wv, profile) -> list[dict]:
+def _write_exports(db, run_id: int, out: Path, formats: tuple[str, ...], wv, profile, lifecycle: dict) -> list[dict]:
     done = []
     if not formats:
         return done
-    rows = export.findings_rows(db, run_id, waivers=wv, profile=profile)
+    rows = export.findings_rows(db, run_id, waivers=wv, profile=profile, with_lifecycle=False, lifecycle=lifecycle)
     for fmt in formats:
         path = out / f"findings.{fmt}"
         if fmt == "csv":
@@ -378,7 +379,7 @@ def _write_exports(db, run_id: int, out: Path, formats: tuple[str, ...], wv, pro
         elif fmt == "json":
             export.write_json(rows, path)
         elif fmt == "xlsx":
-            export.write_xlsx(rows, path, by_column=len(rows) <= 20000)
+            export.write_xlsx(rows, path, by_column=len(rows) <= 5000)
         else:
             continue
         done.append({"format": fmt.upper(), "file": path.name, "size": path.stat().st_size})
