@@ -151,6 +151,14 @@ def test_pagecontrol_and_plain_pager_links():
     assert len(rec["pages"]) == 5 and rec["pages"][-1] == "http://x.gov.cn/col/index_4.html"
 
 
+def test_query_pager_links():
+    html = """<ul><li><a href="/doc/t20200101_1.html">关于某某事项的通知公告</a> 2020-01-01</li></ul>
+    <div class=page><a href="list.jsp?cid=12&page=2">下一页</a><a href="list.jsp?cid=12&page=12">尾页</a></div>"""
+    rec = extract_page(html.encode(), "http://x.gov.cn/c/list.jsp?cid=12")
+    assert rec["pages"][0] == "http://x.gov.cn/c/list.jsp?cid=12&page=1"
+    assert rec["pages"][-1] == "http://x.gov.cn/c/list.jsp?cid=12&page=12" and len(rec["pages"]) == 12
+
+
 def test_timing_50kb_page():
     rows = "".join(f'<li><a href="/c/202401/t202401{i % 28 + 1:02d}_{i}.html">关于第{i}项工作的通知公告</a>'
                    f'<span>2024-01-{i % 28 + 1:02d}</span></li>' for i in range(400))

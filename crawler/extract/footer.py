@@ -26,20 +26,28 @@ def site_identity(visible: str, meta: dict[str, str], links: list[dict], root) -
                 site_id = v.strip()
                 break
     icp = None
-    ms = list(_ICP_RE.finditer(text))
-    if ms:
-        icp = _WS_RE.sub("", ms[-1].group(1)).replace("－", "-")
-    police = None
-    ms = list(_POLICE_RE.finditer(text)) or list(_POLICE_ALT_RE.finditer(text))
-    if ms:
-        police = ms[-1].group(1)
-    else:
+    found = _around(text, "ICP", _ICP_RE, 4)
+    if found:
+        icp = _WS_RE.sub("", found).replace("－", "-")
+    police = _around(text, "安备", _POLICE_RE, 8) or _around(text, "备案", _POLICE_ALT_RE, 10)
+    if not police:
         for link in links:
             m2 = _RECORDCODE_RE.search(link["url"].replace("-gov-cn", ".gov.cn"))
             if m2 and link["tag"] == "a":
                 police = m2.group(1)
                 break
     return {"site_id_code": site_id, "icp": icp, "police_record": police, "badge": has_badge(root)}
+
+
+def _around(text: str, needle: str, pattern: re.Pattern, before: int) -> str | None:
+    """Group 1 of the last match of `pattern` near an occurrence of `needle` (cheap on long pages)."""
+    i = text.rfind(needle)
+    while i >= 0:
+        matches = list(pattern.finditer(text, max(0, i - before), i + 60))
+        if matches:
+            return matches[-1].group(1)
+        i = text.rfind(needle, 0, i)
+    return None
 
 
 def has_badge(root) -> bool:

@@ -249,8 +249,9 @@ def link_pages(root, res: Resolver) -> list[str]:
         return _trs_pages(best[0] + 1, best[1], best[2], res)
     if last_param is not None:
         n, url = last_param
-        pm = _PAGE_PARAM_RE.search(urlsplit(url).query)
-        head, tail = url[: url.rfind(pm.group(1))], url[url.rfind(pm.group(1)) + len(pm.group(1)):]
+        q = url.index("?") + 1
+        pm = _PAGE_PARAM_RE.search(url, q - 1)
+        head, tail = url[: pm.start(1)], url[pm.end(1):]
         return [f"{head}{i}{tail}" for i in range(1, min(n, MAX_PAGES) + 1)]
     seen: set[str] = set()
     return [u for u in param_urls if not (u in seen or seen.add(u))]
