@@ -380,7 +380,7 @@ class Fingerprint:
 
 def _strip_url(text: str, url: str) -> str:
     parts = urlsplit(url)
-    for token in {url, parts.path, parts.path.rsplit("/", 1)[-1]}:
+    for token in sorted({url, parts.path, parts.path.rsplit("/", 1)[-1]}, key=len, reverse=True):
         if token and len(token) > 3:
             text = text.replace(token, "")
     return text

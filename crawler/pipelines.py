@@ -59,14 +59,19 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("XXGK_DB_PATH"), crawler.settings.getint("XXGK_RUN_ID"),
+        pipe = cls(crawler.settings.get("XXGK_DB_PATH"), crawler.settings.getint("XXGK_RUN_ID"),
                    crawler.settings.getint("XXGK_BATCH_ROWS", 500))
+        pipe.crawler = crawler
+        return pipe
+
+    crawler = None
 
     def open_spider(self, spider=None):
         self.db = store.open_db(self.db_path)
 
     def close_spider(self, spider=None):
         self.flush()
+        spider = spider or getattr(self.crawler, "spider", None)
         if spider is not None:
             try:
                 stats = spider.crawler.stats.get_stats() if getattr(spider, "crawler", None) else {}

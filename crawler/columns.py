@@ -1,0 +1,325 @@
+"""After the crawl: derive `columns` and `documents` from the stored pages (no network).
+
+`build(db, run_id)` is idempotent: it replaces the run's columns and documents and fills
+`entries.column_url`. Choices, in the order they are applied:
+
+Columns
+- **List series.** Pages of kind `list` are joined with the list pages they name in
+  `pages` (createPageHTML, pageNum, index_N ...), and with pages whose URL differs only by
+  the page number; each connected group is one column. Its key (`columns.url`) is the
+  *first page*: the member whose URL carries no page number (`index.html`, not
+  `index_3.html`; no `pageNum=2`), else the shallowest, else the shortest URL.
+- **name**: the first page's `column` (breadcrumb or meta, as the extractor read it), else
+  the last breadcrumb item, else meta ColumnName, else its title. **nav_names**: distinct
+  anchor texts of links that point at any page of the series (how readers find it).
+- **kind**: `list` (a series); `spa` when the extractor marked the list as a script shell
+  (`spa` true) and found no entries; `parent` for platform pages and other pages that list
+  subcolumns; `single` for a guide page or a subcolumn that is one page (not a list);
+  `stub` for a page whose meta refresh or redirect leaves the portal, or a subcolumn link
+  pointing off the portal (`stub_target` says where).
+- **entry_count**: distinct entry URLs (titles for URL-less entries) over all pages of the
+  series; **newest_date**: the latest entry date; **list_pages**: pages of the series
+  crawled; **note**: the first `empty_note` found on the series (暂无信息, 本单位无此项职能 ...).
+- **parent_url**: the column whose page lists this one among its `subcolumns`.
+- **on_platform**: 1 when the column's URL lies under the directory of a page of kind
+  `platform` (the disclosure platform, e.g. `/xxgk/`), or its breadcrumb names
+  政府信息公开 / 政务公开 / 信息公开, or a parent column is on the platform.
+
+Documents (pages of kind `document`)
+- fields map: 索引号 -> index_no, 发布机构 -> publisher, 文号 -> doc_no, 有效性 -> validity,
+  施行日期 -> effective, 废止日期 / 有效期至 / 有效期 -> expires; `written`/`published` from the
+  record. When the page itself shows no 发布日期 but a list entry that links to it has a
+  date, that date is used with `published_source = "list"` (the reader sees it there).
+- **column_url**: the column (first page of the series) whose entries link to the document
+  (the shallowest one when several do); **column_name**: that column's name, else the
+  document's own `column`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from xxgk import store
+
+PLATFORM_WORDS = ("政府信息公开", "政务公开", "信息公开")
+_PAGE_NO = re.compile(
+    r"(index|default|list|column-index)[_-]\d+\.\w+$|[?&](pageNum|page|pageNo|PageIndex|currPage|cur_page|pageIndex|p)=\d+",
+    re.I,
+)
+FIELD_MAP = {
+    "索引号": "index_no",
+    "发布机构": "publisher",
+    "文号": "doc_no",
+    "有效性": "validity",
+    "施行日期": "effective",
+}
+EXPIRY_LABELS = ("废止日期", "有效期至", "失效日期", "有效期")
+
+
+def _is_numbered(url: str) -> bool:
+    m = _PAGE_NO.search(url)
+    if not m:
+        return False
+    digits = re.findall(r"\d+", m.group(0))
+    # pageNum=1 / index_0 are first pages in some CMSs; index_1 is a second page in TRS
+    return not (m.group(2) and digits and int(digits[-1]) <= 1)
+
+
+def _series_key(url: str) -> str:
+    """URL with the page number removed: index_3.html -> index.html, pageNum=4 dropped."""
+    out = re.sub(r"(index|default|list|column-index)[_-]\d+(\.\w+)$", r"\1\2", url, flags=re.I)
+    out = re.sub(r"([?&])(pageNum|page|pageNo|PageIndex|currPage|cur_page|pageIndex)=\d+&?", r"\1", out, flags=re.I)
+    return out.rstrip("?&")
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _dir(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return f"{parts.scheme}://{parts.netloc}{path.rsplit('/', 1)[0]}/"
+
+
+def _name(rec: dict, row: dict) -> str | None:
+    crumbs = [c for c in rec.get("breadcrumb") or [] if c]
+    meta = rec.get("meta") or {}
+    return (rec.get("column") or row.get("column_name") or (crumbs[-1] if crumbs else None)
+            or meta.get("ColumnName") or meta.get("columnname") or rec.get("title") or row.get("title"))
+
+
+def _load_pages(db, run_id: int) -> list[dict]:
+    rows = []
+    for row in db.query(
+        "select url, final_url, status, kind, title, column_name, depth, extract from pages where run_id = ?",
+        [run_id],
+    ):
+        rec = store.loads(row.pop("extract"), {}) or {}
+        row["rec"] = {k: rec.get(k) for k in ("kind", "column", "breadcrumb", "meta", "pages", "entries",
+                                              "subcolumns", "refresh", "empty_note", "title", "spa",
+                                              "redirect", "fields", "published", "written",
+                                              "published_source", "body_text")}
+        rows.append(row)
+    return rows
+
+
+def build(db, run_id: int) -> dict:
+    """Derive the run's `columns` and `documents`; return counts."""
+    pages = _load_pages(db, run_id)
+    by_url = {p["url"]: p for p in pages}
+    for p in pages:
+        if p["final_url"] and p["final_url"] not in by_url:
+            by_url[p["final_url"]] = p
+    portal_hosts = {_host(p["url"]) for p in pages}
+
+    columns: dict[str, dict] = {}
+    series_of: dict[str, str] = {}  # page url -> column url
+
+    # ---- list series
+    lists = [p for p in pages if p["kind"] == "list"]
+    uf = _UnionFind()
+    by_key: dict[str, str] = {}
+    for p in lists:
+        uf.find(p["url"])
+        for other in p["rec"].get("pages") or []:
+            q = by_url.get(other)
+            if q is not None and q["kind"] == "list":
+                uf.union(p["url"], q["url"])
+        key = _series_key(p["url"])
+        if key in by_key:
+            uf.union(by_key[key], p["url"])
+        else:
+            by_key[key] = p["url"]
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for p in lists:
+        groups[uf.find(p["url"])].append(p)
+
+    for members in groups.values():
+        first = min(members, key=lambda p: (_is_numbered(p["url"]), p["depth"] if p["depth"] is not None else 1e9,
+                                            len(p["url"]), p["url"]))
+        entries, dates, note, spa = set(), [], None, False
+        for p in members:
+            series_of[p["url"]] = first["url"]
+            if p["final_url"]:
+                series_of.setdefault(p["final_url"], first["url"])
+            for e in p["rec"].get("entries") or []:
+                entries.add(e.get("url") or e.get("title"))
+                if e.get("date"):
+                    dates.append(e["date"])
+            note = note or p["rec"].get("empty_note")
+            spa = spa or bool(p["rec"].get("spa"))
+        columns[first["url"]] = {
+            "url": first["url"], "name": _name(first["rec"], first), "kind": "spa" if spa and not entries else "list",
+            "entry_count": len(entries), "newest_date": max(dates) if dates else None,
+            "list_pages": len(members), "note": note, "stub_target": None, "parent_url": None,
+            "_rec": first["rec"], "_members": [m["url"] for m in members],
+        }
+
+    # ---- parents, singles, stubs
+    parent_of: dict[str, str] = {}
+    for p in pages:
+        subs = p["rec"].get("subcolumns") or []
+        if p["kind"] == "platform" or (subs and p["kind"] != "list"):
+            key = series_of.get(p["url"], p["url"])
+            if key not in columns:
+                columns[key] = _column(p, "parent")
+        for sub in subs:
+            url = sub.get("url")
+            if not url:
+                continue
+            parent_of.setdefault(url, series_of.get(p["url"], p["url"]))
+            target = by_url.get(url)
+            key = series_of.get(url, url)
+            if key in columns:
+                continue
+            if target is None:
+                if _host(url) and _host(url) not in portal_hosts:
+                    columns[url] = {"url": url, "name": sub.get("title"), "kind": "stub", "entry_count": 0,
+                                    "newest_date": None, "list_pages": 0, "note": None, "stub_target": url,
+                                    "parent_url": None, "_rec": {}, "_members": [url]}
+                continue
+            off = _off_portal(target, portal_hosts)
+            if off:
+                columns[url] = dict(_column(target, "stub", sub.get("title")), stub_target=off)
+            elif target["kind"] != "list":
+                columns[url] = _column(target, "single", sub.get("title"))
+    for p in pages:
+        key = series_of.get(p["url"], p["url"])
+        if key in columns:
+            continue
+        off = _off_portal(p, portal_hosts)
+        if off:
+            columns[key] = dict(_column(p, "stub"), stub_target=off)
+        elif p["kind"] == "guide":
+            columns[key] = _column(p, "single")
+
+    # ---- parent links, platform membership, nav names
+    prefixes = {_dir(p["url"]) for p in pages if p["kind"] == "platform"}
+    for key, col in columns.items():
+        parent = None
+        for member in col["_members"]:
+            parent = parent or parent_of.get(member)
+        if parent and parent != key:
+            col["parent_url"] = series_of.get(parent, parent)
+    for col in columns.values():
+        col["on_platform"] = _on_platform(col, columns, prefixes)
+        col["nav_names"] = _nav_names(db, run_id, col["_members"])
+
+    # ---- entries.column_url
+    with db.conn:
+        db.conn.execute("DELETE FROM columns WHERE run_id = ?", [run_id])
+        rows = [(series_of.get(url), run_id, url) for url in {p["url"] for p in lists}]
+        db.conn.executemany("UPDATE entries SET column_url = ? WHERE run_id = ? AND list_url = ?", rows)
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO columns (run_id, url, name, parent_url, nav_names, kind, entry_count, "
+            "newest_date, list_pages, note, stub_target, on_platform) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(run_id, c["url"], c["name"], c["parent_url"], json.dumps(c["nav_names"], ensure_ascii=False),
+              c["kind"], c["entry_count"], c["newest_date"], c["list_pages"], c["note"], c["stub_target"],
+              1 if c["on_platform"] else 0) for c in columns.values()],
+        )
+    documents = _documents(db, run_id, pages, columns)
+    return {"columns": len(columns), "documents": documents}
+
+
+def _column(p: dict, kind: str, nav_title: str | None = None) -> dict:
+    return {"url": p["url"], "name": _name(p["rec"], p) or nav_title, "kind": kind, "entry_count": 0,
+            "newest_date": None, "list_pages": 0, "note": p["rec"].get("empty_note"), "stub_target": None,
+            "parent_url": None, "_rec": p["rec"], "_members": [p["url"]]}
+
+
+def _off_portal(p: dict, portal_hosts: set[str]) -> str | None:
+    """Where a page sends its reader off the portal (meta refresh or HTTP redirect), or None."""
+    for target in (p["rec"].get("refresh"), p["rec"].get("redirect"), p["final_url"]):
+        if target and _host(target) and _host(target) not in portal_hosts:
+            return target
+    return None
+
+
+def _on_platform(col: dict, columns: dict, prefixes: set[str], depth: int = 0) -> bool:
+    if any(col["url"].startswith(prefix) for prefix in prefixes):
+        return True
+    crumbs = " ".join(col["_rec"].get("breadcrumb") or [])
+    if any(word in crumbs for word in PLATFORM_WORDS):
+        return True
+    parent = columns.get(col.get("parent_url") or "")
+    if parent is not None and depth < 20 and parent is not col:
+        return _on_platform(parent, columns, prefixes, depth + 1)
+    return False
+
+
+def _nav_names(db, run_id: int, urls: list[str]) -> list[str]:
+    names: list[str] = []
+    for chunk in range(0, len(urls), 200):
+        part = urls[chunk: chunk + 200]
+        marks = ",".join("?" * len(part))
+        for (text,) in db.execute(
+            f"SELECT DISTINCT text FROM links WHERE run_id = ? AND url IN ({marks}) AND text IS NOT NULL "
+            "AND trim(text) != ''", [run_id, *part],
+        ):
+            text = " ".join(text.split())
+            if text and text not in names:
+                names.append(text)
+    return names[:20]
+
+
+def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
+    listed: dict[str, tuple[int, str, str | None]] = {}  # doc url -> (depth, column url, entry date)
+    depth_of = {p["url"]: (p["depth"] if p["depth"] is not None else 10**6) for p in pages}
+    for url, column_url, list_url, date in db.execute(
+        "SELECT url, column_url, list_url, date FROM entries WHERE run_id = ? AND url IS NOT NULL", [run_id]
+    ):
+        cand = (depth_of.get(list_url, 10**6), column_url or list_url, date)
+        if url not in listed or cand[0] < listed[url][0] or (not listed[url][2] and date):
+            listed[url] = cand
+    rows = []
+    for p in pages:
+        if p["kind"] != "document":
+            continue
+        rec = p["rec"]
+        fields = rec.get("fields") or {}
+        hit = listed.get(p["url"]) or listed.get(p["final_url"] or "")
+        column_url = hit[1] if hit else None
+        column = columns.get(column_url or "")
+        published, source = rec.get("published"), rec.get("published_source")
+        if not published and hit and hit[2]:
+            published, source = hit[2], "list"
+        expires = next((fields[k] for k in EXPIRY_LABELS if fields.get(k)), None)
+        row = {k: fields.get(label) for label, k in FIELD_MAP.items()}
+        rows.append((
+            run_id, p["url"], (column or {}).get("name") or rec.get("column") or p["column_name"], column_url,
+            rec.get("title") or p["title"], row["index_no"], row["publisher"], row["doc_no"],
+            rec.get("written"), published, source, row["validity"], row["effective"], expires,
+            json.dumps(fields, ensure_ascii=False), json.dumps(rec.get("meta") or {}, ensure_ascii=False),
+            rec.get("body_text"),
+        ))
+    with db.conn:
+        db.conn.execute("DELETE FROM documents WHERE run_id = ?", [run_id])
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO documents (run_id, url, column_name, column_url, title, index_no, publisher, "
+            "doc_no, written, published, published_source, validity, effective, expires, fields, meta, body_text) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    return len(rows)
