@@ -193,6 +193,8 @@ def run_audit(
         finish_run(db, run_id, status, stats)
         db.close()
         return result
+    # The crawl is complete: scoring and the report read this status.
+    db["runs"].update(run_id, {"status": "completed", "stats": store.dumps(stats)})
     try:
         columns.build(db, run_id)
         found = checks.run(db, run_id, profile, as_of)
