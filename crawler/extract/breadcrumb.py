@@ -40,12 +40,14 @@ def _count_links(el) -> int:
 def _widen(el):
     """From the label's line (<li>当前位置：<a>首页</a></li>) up to the whole trail (<ul>)."""
     n = _count_links(el)
+    if n > 1:  # the label's element already holds the trail: widening would swallow the page body
+        return el
     for _ in range(2):
         p = el.getparent()
         if p is None or p.tag in ("body", "html"):
             break
         m = _count_links(p)
-        if m <= n or _text_len(p) > 300:
+        if m <= n or _text_len(p) > 150:
             break
         el, n = p, m
     return el
