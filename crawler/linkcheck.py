@@ -303,6 +303,11 @@ def blocked_reason(status: int, headers: dict[str, str], text: PageText, links_c
     return None
 
 
+# Page kinds (crawler.extract) that are real content, never an error page by their words.
+CONTENT_KINDS = frozenset({"document", "list", "platform", "guide", "home"})
+PATTERN_REASONS = ("title ", "short page text")
+
+
 def soft404_reason(
     url: str,
     final_url: str,
@@ -316,8 +321,9 @@ def soft404_reason(
 ) -> str | None:
     """Why a 2xx answer is an error page, or None.
 
-    Guards: a home page (its URL is a host root or a known home) is never a soft 404; the
-    body patterns apply only to short pages (visible text outside links under
+    Guards: a home page (its URL is a host root or a known home) is never a soft 404; a page
+    the extractor reads as a document, list, platform, guide or home page is judged only by
+    the fingerprint (its words are content); the body patterns apply only to short pages (visible text outside links under
     `soft404_max_text`), title patterns to pages under twice that, so a phrase inside a long
     article is not an error page.
     """
@@ -328,6 +334,10 @@ def soft404_reason(
         return f"deep link redirected to the home page {final_url}"
     if extractor_kind == "error":
         return "the page reads as an error page"
+    if extractor_kind in CONTENT_KINDS:
+        # the extractor found a document / list / platform structure: words such as 404 or
+        # 页面不存在 inside it are content (an announcement about broken links is not one)
+        return fingerprint.matches(final_url, text) if fingerprint is not None else None
     if text.plain_len < 2 * max_text:
         hit = _search(links_cfg.get("soft404_title_patterns", []), text.title)
         if hit:

@@ -152,3 +152,11 @@ def test_blocked():
     # a long page that mentions 安全验证 is a page
     long = text("<title>通知</title>" + "<p>关于开展网络安全验证工作的通知。</p>" * 200)
     assert lc.blocked_reason(200, {"cf-ray": "1"}, long, LINKS) is None
+
+
+def test_soft404_content_pages_keep_their_words():
+    notice = text("<title>关于门户网站栏目整合调整的公告</title><p>部分原栏目地址可能出现“页面不存在”或“404 Not Found”提示。</p>")
+    assert lc.soft404_reason("http://a/t1.html", "http://a/t1.html", False, notice, LINKS)  # words alone
+    assert lc.soft404_reason("http://a/t1.html", "http://a/t1.html", False, notice, LINKS,
+                             extractor_kind="document") is None
+    assert lc.soft404_reason("http://a/t1.html", "http://a/t1.html", False, notice, LINKS, extractor_kind="error")

@@ -506,6 +506,11 @@ class PortalSpider(scrapy.Spider):
         reason = lc.soft404_reason(st["url0"], judge["final_url"], redirected, judge["text"], self.links_cfg,
                                    home_urls=self.home_urls, fingerprint=fingerprint,
                                    extractor_kind=judge["kind"])
+        if reason and reason.startswith(lc.PATTERN_REASONS) and judge["kind"] is None and judge["html"]:
+            # an unextracted target whose words look like an error page: read it properly first
+            kind = self._extract(judge["body"], judge["final_url"], judge["headers"]).get("kind")
+            reason = lc.soft404_reason(st["url0"], judge["final_url"], redirected, judge["text"], self.links_cfg,
+                                       home_urls=self.home_urls, fingerprint=fingerprint, extractor_kind=kind)
         if reason:
             outcome = "soft_404"
         elif redirected:
