@@ -253,6 +253,16 @@ def _rule_counts(findings: list[dict], items: list[dict]) -> list[dict]:
     return rows
 
 
+def site_name(db, run: dict) -> str:
+    """The portal's name as a reader sees it: the home page's title (else the start page's)."""
+    if "pages" not in db.table_names():
+        return ""
+    row = db.execute("select title from pages where run_id = ? and title is not null and title != '' "
+                     "order by (kind = 'home') desc, (url = ?) desc, depth limit 1",
+                     [run["id"], run.get("start_url")]).fetchone()
+    return (row[0] or "").strip()[:80] if row else ""
+
+
 def _resolve_profile(profile: Any, run: dict) -> Any:
     if profile is not None:
         return profile
@@ -315,7 +325,8 @@ def write_report(db, run_id: int, out_dir: str | Path, profile: Any = None, waiv
         matched = sum(1 for f in findings if w.matches(f))
         waiver_rows.append({**w.as_dict(), "active": w.active(run.get("as_of")), "matched": matched})
 
-    common = {"run": run, "site": run.get("site") or "", "score": score, "generated_by": run.get("tool_version")}
+    common = {"run": run, "site": run.get("site") or "", "site_name": site_name(db, run), "score": score,
+              "generated_by": run.get("tool_version")}
     lifecycle = {f["fingerprint"]: f["lifecycle"] for f in findings if f.get("lifecycle")}
     written_exports = _write_exports(db, run_id, out, exports, wv, profile, lifecycle)
     trend = _trend(db, run)

@@ -40,7 +40,7 @@ def site_summaries(db, report_href: Callable[[dict], str] | None = None) -> list
         delta = round(scored[-1] - scored[-2], 2) if len(scored) >= 2 else None
         note = (total or {}).get("note") or ""
         out.append({
-            "site": run.get("site") or "", "run": run, "score": total["points"] if total else None,
+            "site": run.get("site") or "", "name": html.site_name(db, run), "run": run, "score": total["points"] if total else None,
             "verdict": ("不合格" if note.startswith("不合格") else "合格") if total else
                        ("无法评分" if run.get("status") == "failed" else "未评分"),
             "note": note, "official": bool(total and total.get("confirmed")), "vetoes": vetoes,

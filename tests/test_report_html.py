@@ -44,6 +44,8 @@ def report(tmp_path_factory):
     add_finding(db, r1, "doc.untimely", f"{S}/zcwj/fixed.html", column_name="政策文件", message="已修复的问题")
     add_finding(db, r1, "doc.untimely", f"{S}/zcwj/old.html", column_name="政策文件", message="持续的问题")
     r2 = add_run(db, as_of="2026-11-20", stats={"pages": 1234})
+    db["pages"].insert({"run_id": r2, "url": f"{S}/", "final_url": f"{S}/", "status": 200, "kind": "home",
+                        "title": "示例市人民政府" + XSS_TITLE, "depth": 0})
     add_finding(db, r2, "doc.untimely", f"{S}/zcwj/old.html", column_name="政策文件", message="持续的问题")
     add_finding(db, r2, "doc.untimely", f"{S}/zcwj/t1.html", column_name="政策文件", message=XSS_TITLE,
                 evidence={"title": XSS_TITLE, "written": "2026-02-12"})
@@ -85,6 +87,7 @@ def test_overview_shows_score_verdict_breakdown(report):
     assert "链接不可用（其他页面）" in text and "扣完为止" in text
     assert 'id="unconfirmed"' in page and "未经确认" in text  # placeholder weights were used
     assert "www.example.gov.cn" in text and "2026-11-20" in text
+    assert "<h1>示例市人民政府&lt;script&gt;" in page  # the portal's name, from its home page, escaped
 
 
 def test_crawled_text_is_escaped_everywhere(report):
