@@ -171,3 +171,14 @@ def test_timing_50kb_page():
     per_page = (time.perf_counter() - t) / 5
     assert len(rec["entries"]) == 400
     assert per_page < 0.1, per_page  # generous bound for slow CI; measured figure is in the docs
+
+
+def test_latin1_header_loses_to_gbk_meta():
+    """A server's default ISO-8859-1 label must not turn a GBK page into mojibake."""
+    from crawler.extract.encoding import decode
+
+    body = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>历史沿革</body></html>'.encode("gbk")
+    text, codec, note = decode(body, {"Content-Type": "text/html; charset=ISO-8859-1"})
+    assert "历史沿革" in text
+    assert codec == "gb18030"
+    assert "used the <meta>" in note

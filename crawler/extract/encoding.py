@@ -26,6 +26,9 @@ _ALIASES = {
 }
 
 
+_WESTERN = {"cp1252", "latin-1", "iso8859-1", "iso8859-15", "ascii"}
+
+
 def normalise_codec(name: str | None) -> str | None:
     """Python codec name for a declared charset, or None when unknown."""
     if not name:
@@ -91,6 +94,10 @@ def decode(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, 
         candidates.append((http_codec, f"HTTP header charset={declared_http}"))
     if meta_codec:
         candidates.append((meta_codec, f"<meta> charset={declared_meta}"))
+    # Servers (Tomcat, IIS defaults) send ISO-8859-1 for pages they know nothing about, and
+    # windows-1252 decodes almost any bytes: a page's own GB/UTF-8 <meta> is the better witness.
+    if http_codec in _WESTERN and meta_codec and meta_codec not in _WESTERN:
+        candidates.reverse()
     declared = candidates[0] if candidates else None
 
     if body.isascii():
@@ -117,7 +124,8 @@ def decode(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, 
         elif codec != declared[0]:
             note = f"{declared[1]} cannot decode the bytes; decoded as {codec} ({origin})"
         elif http_codec and meta_codec and http_codec != meta_codec:
-            note = f"HTTP header charset={declared_http} disagrees with <meta> charset={declared_meta}; used the header"
+            used = "the <meta>" if codec == meta_codec else "the header"
+            note = f"HTTP header charset={declared_http} disagrees with <meta> charset={declared_meta}; used {used}"
         return text, codec, note
     codec = declared[0] if declared else "utf-8"
     return (body.decode(codec, "replace"), codec,
