@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from xxgk import store
+
 from . import html, scoring
 
 
@@ -21,6 +23,11 @@ def _latest_runs(db) -> list[dict]:
         "and r2.status != 'failed') or (r.id = (select max(id) from runs r3 where r3.site = r.site) "
         "and not exists (select 1 from runs r4 where r4.site = r.site and r4.status != 'failed')) "
         "order by r.site"))
+
+
+def _batch_entry(run: dict) -> dict:
+    """The sites-file entry (`xxgk batch`) the run was made for, if any."""
+    return (store.loads(run.get("stats"), {}) or {}).get("batch") or {}
 
 
 def site_summaries(db, report_href: Callable[[dict], str] | None = None) -> list[dict]:
@@ -40,7 +47,8 @@ def site_summaries(db, report_href: Callable[[dict], str] | None = None) -> list
         delta = round(scored[-1] - scored[-2], 2) if len(scored) >= 2 else None
         note = (total or {}).get("note") or ""
         out.append({
-            "site": run.get("site") or "", "name": html.site_name(db, run), "run": run, "score": total["points"] if total else None,
+            "site": run.get("site") or "", "name": _batch_entry(run).get("name") or html.site_name(db, run),
+            "owner": _batch_entry(run).get("owner") or "", "body_type": _batch_entry(run).get("body_type") or "", "run": run, "score": total["points"] if total else None,
             "verdict": ("不合格" if note.startswith("不合格") else "合格") if total else
                        ("无法评分" if run.get("status") == "failed" else "未评分"),
             "note": note, "official": bool(total and total.get("confirmed")), "vetoes": vetoes,

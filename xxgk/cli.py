@@ -201,6 +201,97 @@ def report(
     typer.echo(f"report: {index}")
 
 
+@app.command()
+def diff(
+    run_a: int = typer.Argument(..., help="The earlier run id."),
+    run_b: int = typer.Argument(..., help="The later run id."),
+    db: Path = typer.Option(..., "--db", help="The audit database."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """Compare two runs: new, persisting, fixed and regressed findings."""
+    from reports.diff import diff_runs, format_diff
+    from xxgk import store
+
+    database = _open_db(db)
+    for run_id in (run_a, run_b):
+        if store.get_run(database, run_id) is None:
+            raise _fail(f"no run {run_id} in {db}")
+    result = diff_runs(database, run_a, run_b)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str) if as_json else format_diff(result))
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(..., "--db", help="The audit database."),
+    out: Path = typer.Option(..., "--out", help="Output file (.csv, .json or .xlsx)."),
+    fmt: str = typer.Option(None, "--format", help="csv | json | xlsx (default: from the file name)."),
+    run: int = typer.Option(None, "--run", help="Run id (default: the latest)."),
+    column: str = typer.Option(None, "--column", help="Only this column's findings (name as in the report)."),
+    by_column: bool = typer.Option(False, "--by-column", help="XLSX: one sheet per column."),
+    waivers: Path = typer.Option(None, "--waivers", help="Waiver file (default: the profile's waivers.file)."),
+) -> None:
+    """Export a run's findings for a spreadsheet (csv with BOM, json, xlsx)."""
+    from reports.export import export_findings
+
+    database = _open_db(db)
+    run_id = _pick_run(database, run)
+    try:
+        path = export_findings(database, run_id, out, fmt=fmt, column=column, by_column=by_column,
+                               waivers=str(waivers) if waivers else None, profile=_load_profile(None))
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"exported: {path}")
+
+
+@app.command()
+def waive(
+    file: Path = typer.Option(Path("waivers.toml"), "--file", help="The waiver file (created when missing)."),
+    fingerprint: str = typer.Option(None, "--fingerprint", help="One finding's fingerprint (report, exports)."),
+    rule: str = typer.Option(None, "--rule", help="Or: every finding of this rule ..."),
+    url_pattern: str = typer.Option(None, "--url-pattern", help="... whose URL matches this regex."),
+    reason: str = typer.Option(..., "--reason", help="Why (shown in the report)."),
+    author: str = typer.Option(..., "--author", help="Who decided."),
+    expires: str = typer.Option(..., "--expires", help="Last day it applies, YYYY-MM-DD."),
+    kind: str = typer.Option("accepted", "--kind", help="accepted (接受) | false_alarm (误报)."),
+) -> None:
+    """Record a waiver: a finding accepted or judged a false alarm, with reason, author and expiry."""
+    from reports.waivers import WaiverError, add_waiver
+
+    try:
+        waiver = add_waiver(file, fingerprint=fingerprint, rule=rule, url_pattern=url_pattern,
+                            reason=reason, author=author, expires=expires, kind=kind)
+    except (WaiverError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"waiver added to {file} (expires {waiver.expires})")
+
+
+@app.command()
+def batch(
+    sites: Path = typer.Argument(..., help="TOML file of [[site]] tables: name, url, body_type, profile, owner."),
+    db: Path = typer.Option(Path("xxgk-batch.sqlite"), "--db", help="One database for every site."),
+    out: Path = typer.Option(Path("xxgk-overview"), "--out", help="Overview page and one report per site."),
+    as_of: str = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default: today, Asia/Shanghai)."),
+    concurrency: int = typer.Option(None, "--concurrency", min=1),
+    delay: float = typer.Option(None, "--delay", min=0.0),
+    max_pages: int = typer.Option(None, "--max-pages", min=1),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Audit many sites one after another into one database, then write the overview page."""
+    from xxgk.audit import AuditError, parse_as_of
+    from xxgk.batch import BatchError, load_sites, run_batch
+
+    try:
+        day = parse_as_of(as_of)
+        entries = load_sites(sites)
+    except (AuditError, BatchError) as exc:
+        raise _fail(str(exc)) from exc
+    for entry in entries:
+        _load_profile(entry.profile)  # a wrong profile stops the batch before any request
+    index = run_batch(entries, db_path=db, out_dir=out, as_of=day, concurrency=concurrency, delay=delay,
+                      max_pages=max_pages, echo=None if quiet else typer.echo)
+    typer.echo(f"overview: {index}")
+
+
 @rules_app.callback(invoke_without_command=True)
 def rules_list(ctx: typer.Context) -> None:
     """List every rule: id, severity, status and title."""
@@ -272,9 +363,10 @@ def sample_serve(
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-output"), "--out", help="Where audit.sqlite and report/ go."),
+    sites: int = typer.Option(3, "--sites", min=1, max=3, help="Also audit the portal under N names as a batch (overview/)."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
-    """Serve the bundled sample portal on 127.0.0.1, audit it and write the report."""
+    """Serve the bundled sample portal on 127.0.0.1, audit it and write the report (and a batch overview)."""
     from xxgk.audit import AuditError, run_audit
     from xxgk.progress import Progress, print_summary
     from xxgk.sample import AS_OF
@@ -301,10 +393,39 @@ def demo(
             s.shutdown()
     if not quiet:
         print_summary(result)
-    typer.echo(f"database: {db_path}")
-    typer.echo(f"report:   {out / 'report' / 'index.html'}")
     if result.status != "completed":
         raise _fail(result.error or result.status, 1)
+    overview = None
+    if sites > 1:
+        overview = _demo_batch(out, sites, quiet)
+    typer.echo(f"database: {db_path}")
+    typer.echo(f"report:   {out / 'report' / 'index.html'}")
+    if overview:
+        typer.echo(f"overview: {overview}  ({sites} sample sites in {out / 'batch.sqlite'})")
+
+
+def _demo_batch(out: Path, count: int, quiet: bool) -> Path:
+    """The sample portal served under several names and profiles, audited as a batch."""
+    from xxgk.batch import SiteEntry, run_batch
+    from xxgk.sample import AS_OF
+    from xxgk.sample.server import serve
+
+    names = [("示例市人民政府", "default"), ("示例市人民政府（条例口径）", "national"), ("示例市某局", "default")]
+    running, entries = [], []
+    try:
+        for i in range(count):
+            name, prof = names[i % len(names)]
+            servers, base = serve(host="127.0.0.1", port=0)
+            running.append(servers)
+            entries.append(SiteEntry(name=name, url=f"{base}/index.html", profile=prof))
+        db_path = out / "batch.sqlite"
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{db_path}{extra}").unlink(missing_ok=True)
+        return run_batch(entries, db_path=db_path, out_dir=out / "overview", as_of=AS_OF, concurrency=16,
+                         delay=0.0, echo=None if quiet else typer.echo)
+    finally:
+        for servers in running:
+            servers.shutdown()
 
 
 def main() -> None:
