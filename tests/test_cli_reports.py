@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from report_fixtures import add_finding, add_run, make_db
 from typer.testing import CliRunner
 
-from report_fixtures import add_finding, add_run, make_db
 from xxgk.cli import app
 
 runner = CliRunner()
