@@ -19,4 +19,5 @@ CONC=${CONC:-64}
 XXGK="xxgk=cd '$REPO' && .venv/bin/xxgk audit \"\$URL\" --db \"\$WORK/a.sqlite\" --report \"\$WORK/report\" --concurrency $CONC --delay 0 --quiet --as-of 2026-11-20 ; .venv/bin/python -c \"import sqlite3,sys; [print(u) for (u,) in sqlite3.connect(sys.argv[1]).execute('select distinct url from findings where rule = ?', ('link.broken',))]\" \"\$WORK/a.sqlite\" > \"\$WORK/broken.txt\""
 OUT=/tmp/bench-results/xxgk-N$N-$(date +%Y%m%d-%H%M%S)
 TIMEOUT=${TIMEOUT:-1800}
+cd /tmp  # a neutral directory: our scrapy.cfg must not leak into the peers' Scrapy
 "$BENCH/run_peers.sh" -s "$SITE" -o "$OUT" -r "$RUNS" -t "$TIMEOUT" -c "$XXGK" "${PEERS[@]}"
