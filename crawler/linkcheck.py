@@ -38,7 +38,8 @@ BROKEN = frozenset(
      "too_many_redirects", "soft_404"}
 )
 TRANSIENT_STATUSES = frozenset({408, 500, 502, 503, 504, 520, 522, 523, 524})
-TRANSIENT_ERRORS = frozenset({"timeout", "reset"})
+# refused and dns too: a loaded server drops connections from a full listen queue, resolvers time out
+TRANSIENT_ERRORS = frozenset({"timeout", "reset", "refused", "dns"})
 HEAD_REFUSED = frozenset({403, 405, 501})
 
 NOT_LINK_SCHEMES = ("mailto:", "javascript:", "tel:", "data:", "sms:", "about:", "#")

@@ -68,6 +68,9 @@ class StorePipeline:
 
     def open_spider(self, spider=None):
         self.db = store.open_db(self.db_path)
+        # WAL + NORMAL: a crash of the process loses nothing committed; only a power cut may
+        # lose the last batches. Saves an fsync per batch.
+        self.db.conn.execute("PRAGMA synchronous=NORMAL")
 
     def close_spider(self, spider=None):
         self.flush()

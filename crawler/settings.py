@@ -29,7 +29,7 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
-CONCURRENT_ITEMS = 200
+CONCURRENT_ITEMS = 4  # per response; Scrapy starts this many asyncio tasks for every callback
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 COOKIES_ENABLED = False
@@ -75,7 +75,7 @@ EXTENSIONS = {
 
 # ------------------------------------------------------------------ ours (read by our components)
 # Pipeline batch size: rows per table buffered before one transaction writes them.
-XXGK_BATCH_ROWS = 500
+XXGK_BATCH_ROWS = 2000
 # Seconds between progress reports (and pipeline flushes when nothing else triggers one).
 XXGK_PROGRESS_INTERVAL = 1.0
 # Bytes of a link target's body read by a GET check (enough for a title and a short page).
