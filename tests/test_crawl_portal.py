@@ -12,9 +12,25 @@ from xxgk import store
 from xxgk.profile import load_profile
 
 try:
-    from mockserver import QUE_SHI, TONG_ZHI, WEN_JIAN, MockServer, external_router, portal_router, refused_url
+    from mockserver import (
+        QUE_SHI,
+        TONG_ZHI,
+        WEN_JIAN,
+        MockServer,
+        external_router,
+        portal_router,
+        refused_url,
+    )
 except ImportError:  # tests/ is a package
-    from tests.mockserver import QUE_SHI, TONG_ZHI, WEN_JIAN, MockServer, external_router, portal_router, refused_url
+    from tests.mockserver import (
+        QUE_SHI,
+        TONG_ZHI,
+        WEN_JIAN,
+        MockServer,
+        external_router,
+        portal_router,
+        refused_url,
+    )
 
 TEST_OVERRIDES = {
     "crawl": {"delay": 0.0, "autothrottle": False, "max_per_pattern": 3, "max_page_bytes": 2 * 1024 * 1024,
