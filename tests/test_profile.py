@@ -50,3 +50,9 @@ def test_unknown_profile_name():
         load_profile("nosuchprofile")
     with pytest.raises(ProfileError, match="does not exist"):
         load_profile("/nonexistent/x.toml")
+
+
+def test_numeric_key_named_like_a_pattern_is_not_a_regex(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("[crawl]\nmax_per_pattern = 3\n", encoding="utf-8")
+    assert load_profile(str(path)).get_path("crawl.max_per_pattern") == 3

@@ -55,7 +55,7 @@ def _check(source: str, key: str, value: Any, reference: Any) -> None:
         ok = isinstance(value, type(reference))
     if not ok:
         raise ProfileError(f"{source}: key `{key}` must be {_type_name(reference)}, got {value!r}")
-    if key.rsplit(".", 1)[-1].endswith(("pattern", "patterns")):
+    if key.rsplit(".", 1)[-1].endswith(("pattern", "patterns")) and isinstance(reference, (str, list)):
         for pattern in value if isinstance(value, list) else [value]:
             try:
                 re.compile(pattern)
