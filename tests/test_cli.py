@@ -106,3 +106,15 @@ def test_profiles_list_and_show():
     out = invoke("profiles", "list").output
     assert "default" in out and "national" in out
     assert "working_days = 20" in invoke("profiles", "show", "national").output
+
+
+def test_unreachable_host_exits_2_and_records_failed_run(tmp_path):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now: connection refused
+    db = tmp_path / "a.sqlite"
+    result = invoke("audit", f"http://127.0.0.1:{port}/", "--db", db, "--quiet")
+    assert result.exit_code == 2
+    assert "not reachable" in result.output and "check the address" in result.output
+    assert sqlite3.connect(db).execute("select status from runs").fetchone()[0] == "failed"

@@ -122,12 +122,19 @@ def start_page_failure(db, run_id: int, start_url: str) -> str | None:
         target = list(db.query("select outcome, error, status from targets where run_id = ? and url = ?",
                                [run_id, start_url]))
         if target and target[0]["error"]:
-            return f"start URL not reachable: {target[0]['error']}"
-        return "start URL not reachable: no page was fetched"
+            return f"start URL not reachable ({_short(target[0]['error'])}); check the address and that the site is up"
+        return "start URL not reachable: no page was fetched; check the address and that the site is up"
     first = rows[0]
     if first["status"] is None:
-        return f"start URL not reachable: {first['error'] or 'no answer'}"
+        return f"start URL not reachable ({_short(first['error'])}); check the address and that the site is up"
     return None
+
+
+def _short(error: str | None) -> str:
+    """'refused: DownloadConnectionRefusedError: Connection was refused ...' -> 'refused'."""
+    if not error:
+        return "no answer"
+    return error.split(":", 1)[0].strip() if ":" in error else error.strip()
 
 
 def run_audit(
