@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# System packages some tests need (redis-server for the multi-worker tests). Installed
-# when missing and when we are root with apt; tests skip with a reason otherwise.
+# System packages some tests need: redis-server (multi-worker tests), chromium and a CJK font
+# (the headless real-browser report test). Installed when missing and when we are root with apt;
+# tests skip with a reason otherwise.
 sysdeps:
 	@bash scripts/sysdeps.sh
 
