@@ -17,6 +17,7 @@ the previous run), skipped.html (what was not checked), findings.csv / .json / .
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
@@ -24,6 +25,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -83,6 +85,19 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
 
 
+def local_time(stamp: Any) -> str:
+    """'2026-11-23T04:29:07+00:00' -> '2026-11-23 12:29:07' (Beijing time, as inspectors read it)."""
+    if not stamp:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text or "x")[:80] or "x"
 
@@ -101,6 +116,7 @@ def _env() -> Environment:
     env.filters["safe_href"] = safe_href
     env.filters["pretty_json"] = pretty_json
     env.filters["slug"] = slug
+    env.filters["local_time"] = local_time
     env.filters["sev_zh"] = lambda s: SEVERITY_ZH.get(s, s or "")
     env.filters["num"] = lambda x: "" if x is None else (f"{x:g}" if isinstance(x, float) else str(x))
     env.globals["LIFECYCLE_ZH"] = LIFECYCLE_ZH

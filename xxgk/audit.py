@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import socket
 import traceback
 from collections.abc import Callable
@@ -151,12 +152,80 @@ def run_audit(
     job_dir: str | Path | None = None,
     on_progress: Callable[[dict], None] | None = None,
 ) -> AuditResult:
+    """One audit. With `job_dir`, an unfinished run of the same start URL and job directory
+    (killed, or interrupted) is continued instead of starting a new one (see JobDir)."""
     start_url = validate_start_url(start_url)
     db_path = Path(db_path)
     try:
         store.check_writable(db_path)
     except store.StoreError as exc:
         raise AuditError(str(exc)) from exc
+    job = JobDir(job_dir) if job_dir else None
+    try:
+        return _run_audit(start_url, db_path=db_path, profile=profile, as_of=as_of, report_dir=report_dir,
+                          max_pages=max_pages, concurrency=concurrency, delay=delay,
+                          ignore_robots=ignore_robots, job=job, on_progress=on_progress)
+    finally:
+        if job is not None:
+            job.close()
+
+
+class JobDir:
+    """`--job-dir DIR`: crawl state on disk, and which run it belongs to.
+
+    DIR/lock is held (flock) by the audit and its crawler process while they live, so two
+    audits never share a job directory, and a killed one frees it. DIR/job.json names the
+    database and run; the run itself is found in the database: the latest run of the same
+    start URL whose settings name this directory and whose status is still `running`
+    (killed) or `interrupted`. DIR/scrapy is Scrapy's JOBDIR (its disk queue).
+    """
+
+    def __init__(self, path: str | Path):
+        import fcntl
+
+        self.path = Path(path).resolve()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise AuditError(f"cannot use --job-dir {path}: {exc.strerror or exc}") from exc
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.fd)
+            raise AuditError(f"another audit is using --job-dir {path}; wait for it to end or choose "
+                             "another directory") from None
+
+    def unfinished_run(self, db, start_url: str) -> int | None:
+        rows = db.query("select id, settings from runs where start_url = ? and status in ('running', 'interrupted') "
+                        "order by id desc", [start_url])
+        for row in rows:
+            if store.loads(row["settings"], {}).get("job_dir") == str(self.path):
+                return row["id"]
+        return None
+
+    def record(self, db_path: Path, run_id: int, start_url: str) -> None:
+        text = store.dumps({"db": str(Path(db_path).resolve()), "run_id": run_id, "start_url": start_url})
+        (self.path / "job.json").write_text(text + "\n", encoding="utf-8")
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _run_audit(
+    start_url: str,
+    *,
+    db_path: Path,
+    profile: Profile,
+    as_of: dt.date,
+    report_dir: str | Path | None,
+    max_pages: int | None,
+    concurrency: int | None,
+    delay: float | None,
+    ignore_robots: bool,
+    job: JobDir | None,
+    on_progress: Callable[[dict], None] | None,
+) -> AuditResult:
 
     import checks
     from crawler import columns
@@ -171,7 +240,16 @@ def run_audit(
         "ignore_robots": ignore_robots,
         "profile": dict(profile),
     }
-    run_id = start_run(db, start_url, as_of, profile, settings, ignore_robots)
+    resumed = job.unfinished_run(db, start_url) if job else None
+    if resumed is not None:
+        run_id = resumed
+        db["runs"].update(run_id, {"status": "running", "finished_at": None, "error": None})
+    else:
+        if job is not None:
+            settings["job_dir"] = str(job.path)
+        run_id = start_run(db, start_url, as_of, profile, settings, ignore_robots)
+    if job is not None:
+        job.record(db_path, run_id, start_url)
     try:
         resolve_start_host(start_url)
     except AuditError as exc:
@@ -183,7 +261,8 @@ def run_audit(
         stats = crawl(
             db, run_id, start_url, profile,
             max_pages=max_pages, concurrency=concurrency, delay=delay,
-            ignore_robots=ignore_robots, job_dir=job_dir, on_progress=on_progress,
+            ignore_robots=ignore_robots, job_dir=job.path if job else None, on_progress=on_progress,
+            resume=resumed is not None, pass_fds=(job.fd,) if job else (),
         )
     except KeyboardInterrupt:
         stats, status = {"interrupted": True}, "interrupted"
@@ -201,7 +280,7 @@ def run_audit(
         db.close()
         return result
     # The crawl is complete: scoring and the report read this status.
-    db["runs"].update(run_id, {"status": "completed", "stats": store.dumps(stats)})
+    db["runs"].update(run_id, {"status": "completed", "finished_at": utcnow(), "stats": store.dumps(stats)})
     try:
         columns.build(db, run_id)
         found = checks.run(db, run_id, profile, as_of)
