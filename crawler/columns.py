@@ -181,6 +181,7 @@ def build(db, run_id: int) -> dict:
 
     # ---- parents, singles, stubs
     parent_of: dict[str, str] = {}
+    parent_rank: dict[str, tuple] = {}
     for p in pages:
         subs = p["rec"].get("subcolumns") or []
         if p["kind"] == "platform" or (subs and p["kind"] != "list"):
@@ -191,7 +192,12 @@ def build(db, run_id: int) -> dict:
             url = sub.get("url")
             if not url:
                 continue
-            parent_of.setdefault(url, series_of.get(p["url"], p["url"]))
+            # the parent is the shallowest other page listing it (not itself, not a page of
+            # its own series): the same answer whatever order the crawl stored the pages in
+            lister = series_of.get(p["url"], p["url"])
+            rank = (p["depth"] if p["depth"] is not None else 1e9, p["url"])
+            if series_of.get(url, url) != lister and (url not in parent_of or rank < parent_rank[url]):
+                parent_of[url], parent_rank[url] = lister, rank
             target = by_url.get(url)
             key = series_of.get(url, url)
             if key in columns:

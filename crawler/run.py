@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -66,6 +67,8 @@ def crawl(
     ignore_robots: bool = False,
     job_dir: str | Path | None = None,
     on_progress: Callable[[dict], None] | None = None,
+    resume: bool = False,
+    pass_fds: tuple[int, ...] = (),
 ) -> dict:
     """Crawl `start_url` into run `run_id` of `db`; return the crawl counters.
 
@@ -73,11 +76,14 @@ def crawl(
     `links_checked`, `errors`, `skipped`, `rate` (pages/s), `elapsed` about once a second.
     KeyboardInterrupt (or an `on_progress` raising it) stops the crawl cleanly: rows already
     read are written and the stats say `"interrupted": True`; nothing is raised.
+    `resume`: the run already holds rows of a killed crawl; continue it (crawler.resume).
+    `pass_fds`: descriptors the child keeps open (the job directory's lock).
     """
     path = _db_path(db)
     job = {
         "db_path": path,
         "run_id": run_id,
+        "resume": bool(resume),
         "start_url": start_url,
         "profile": dict(profile),
         "overrides": {"max_pages": max_pages, "concurrency": concurrency, "delay": delay,
@@ -90,7 +96,7 @@ def crawl(
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.run"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-        env=env, start_new_session=True,
+        env=env, start_new_session=True, pass_fds=pass_fds,
     )
     proc.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
     proc.stdin.close()
@@ -221,6 +227,13 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
     overrides = job.get("overrides") or {}
     settings = settings_from_profile(profile, overrides)
     settings.update(XXGK_DB_PATH=job["db_path"], XXGK_RUN_ID=job["run_id"])
+    if overrides.get("job_dir"):
+        # Scrapy's disk queue (memory stays flat on big sites) lives in DIR/scrapy. It is
+        # emptied at every start: a resumed crawl rebuilds its frontier from the database
+        # (crawler.resume), and Scrapy's saved queue would send those requests twice.
+        jobdir = Path(overrides["job_dir"]) / "scrapy"
+        shutil.rmtree(jobdir, ignore_errors=True)
+        settings["JOBDIR"] = str(jobdir)
     if emit is not None:
         settings["XXGK_ON_PROGRESS"] = lambda snap: emit({"progress": snap})
     scope = Scope(job["start_url"], profile.get("crawl", {}))
@@ -230,7 +243,7 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, start_url=job["start_url"], profile=profile, run_id=job["run_id"],
-                  max_pages=overrides.get("max_pages"), external_cache=cache)
+                  max_pages=overrides.get("max_pages"), external_cache=cache, resume=bool(job.get("resume")))
     process.start()
     spider = crawler.spider
     if spider is None or crawler.stats.get_value("finish_reason") is None:
@@ -239,6 +252,15 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     stats["finish_reason"] = reason
     stats["interrupted"] = bool(stats.get("interrupted")) or reason not in ("finished", None)
+    if job.get("resume"):  # the pipeline counted this process's rows only
+        conn = sqlite3.connect(job["db_path"], timeout=30)
+        try:
+            for table in ("pages", "links", "targets"):
+                stats[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?",
+                                            [job["run_id"]]).fetchone()[0]
+        finally:
+            conn.close()
+        stats["resumed"] = True
     return stats
 
 

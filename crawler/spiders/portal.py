@@ -52,7 +52,7 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, start_url: str, profile: dict, run_id: int = 0, max_pages: int | None = None,
-                 external_cache: dict | None = None, **kwargs):
+                 external_cache: dict | None = None, resume: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url.split("#", 1)[0]
         self.profile = profile
@@ -80,6 +80,7 @@ class PortalSpider(scrapy.Spider):
         self.check_bytes = 64 * 1024
         self.interrupted = False
         self.start_redirect: str | None = None
+        self.resume = bool(resume)
 
     # ------------------------------------------------------------------ wiring
 
@@ -125,11 +126,56 @@ class PortalSpider(scrapy.Spider):
         heapq.heappush(self.later, (time.time() + delay, next(self._seq), request))
 
     async def start(self):
+        if self.resume:
+            for out in self._resumed():
+                yield out
+            if self.start_url in self.page_seen:
+                return
         self.page_seen.add(self.start_url)
         self.target_seen.add(self.start_url)
         self.scope.admit(self.start_url, 0)
         yield self._request(self.start_url, {"role": "page", "url0": self.start_url, "depth": 0,
                                              "referer": None})
+
+    def _resumed(self):
+        """Rebuild the state of a killed crawl from its rows, then request what is not done."""
+        import sqlite3
+
+        from crawler import resume
+
+        conn = sqlite3.connect(self.crawler.settings.get("XXGK_DB_PATH"), timeout=30)
+        try:
+            self.counters["refetch"] = resume.drop_unfinished_pages(conn, self.run_id)
+            for url, final_url, _depth, redirect in resume.done_pages(conn, self.run_id):
+                self.page_seen.add(url)
+                self.scope.restore(url)
+                self.counters["pages"] += 1
+                if url == self.start_url:
+                    if redirect:
+                        self.start_redirect = redirect
+                    elif final_url and final_url != url:
+                        if www_variant(lc.host_of(final_url), lc.host_of(url)):
+                            self.scope.add_host(lc.host_of(final_url))
+                        self.home_urls.add(final_url)
+                if final_url and self.scope.in_scope(final_url):
+                    self.page_seen.add(final_url)
+            for url, chain in resume.targets(conn, self.run_id):
+                self.target_seen.add(url)
+                self.counters["links_checked"] += 1
+                if url in self.page_seen:  # hops a page's redirect chain claimed
+                    for hop in chain[1:]:
+                        if hop.get("url") and self.scope.in_scope(hop["url"]):
+                            self.page_seen.add(hop["url"])
+                            if url == self.start_url:
+                                self.home_urls.add(hop["url"])
+            for url, reason in resume.skipped(conn, self.run_id):
+                self.skipped_seen.add(url)
+                if reason in resume.ADMIT_REASONS:
+                    self.page_skipped.setdefault(url, reason)
+            for url, depth, record in resume.frontier(conn, self.run_id):
+                yield from self._follow(record, url, {"depth": depth})
+        finally:
+            conn.close()
 
     # ------------------------------------------------------------------ requests
 

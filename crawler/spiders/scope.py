@@ -54,6 +54,14 @@ class Scope:
         """An in-scope http(s) URL that names a page, not a file (files are only checked)."""
         return url[:4].lower() == "http" and self.in_scope(url) and not looks_like_attachment(url)
 
+    def restore(self, url: str) -> None:
+        """Count a page a resumed crawl had already admitted (see crawler.resume)."""
+        parts = urlsplit(url)
+        self.pages += 1
+        self.patterns[path_pattern(url)] += 1
+        if parts.query:
+            self.queries.setdefault(f"{parts.hostname}{parts.path}", set()).add(parts.query)
+
     def admit(self, url: str, depth: int) -> str | None:
         """None when `url` may be crawled at `depth` (and count it), else the skip reason."""
         if matches_any(self.ignore_patterns, url):
