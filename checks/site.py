@@ -153,6 +153,13 @@ def due_year(ctx: Context) -> int:
 
 
 def report_year(ctx: Context, title: str | None) -> int | None:
+    memo = ctx.__dict__.setdefault("_report_year", {})  # link texts repeat on every page
+    if title not in memo:
+        memo[title] = _report_year(ctx, title)
+    return memo[title]
+
+
+def _report_year(ctx: Context, title: str | None) -> int | None:
     text = simplify(title)
     if not any_match(ctx.opt("annual_report.title_patterns", []), text):
         return None
@@ -161,7 +168,16 @@ def report_year(ctx: Context, title: str | None) -> int | None:
 
 
 def annual_reports(ctx: Context) -> list[dict]:
-    """Every item that looks like an annual report: {year, url, title, date, source, doc}."""
+    """Every item that looks like an annual report: {year, url, title, date, source, doc}.
+
+    Computed once per context (three rules read it); callers must not change the items."""
+    cached = ctx.__dict__.get("_annual_reports")
+    if cached is None:
+        cached = ctx.__dict__["_annual_reports"] = _annual_reports(ctx)
+    return cached
+
+
+def _annual_reports(ctx: Context) -> list[dict]:
     items = []
     for doc in ctx.documents:
         year = report_year(ctx, doc.get("title"))
@@ -278,7 +294,11 @@ def check_interaction_unanswered(ctx: Context) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------------- interpretation.late
 def _is_interpretation(ctx: Context, doc: dict) -> bool:
-    return any_match(ctx.opt("interpretation.title_patterns", []), doc.get("title") or "") is not None
+    memo = ctx.__dict__.setdefault("_is_interpretation", {})  # called for every link between documents
+    title = doc.get("title") or ""
+    if title not in memo:
+        memo[title] = any_match(ctx.opt("interpretation.title_patterns", []), title) is not None
+    return memo[title]
 
 
 def interpretation_pairs(ctx: Context) -> list[tuple[dict, dict, str]]:

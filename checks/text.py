@@ -26,12 +26,32 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# Full-width ASCII forms and the ideographic space, mapped to their NFKC (= NFKD) value.
+# Replacing a character by its full compatibility decomposition leaves NFKD(text), hence
+# NFKC(text), unchanged; Chinese running text is then usually NFKC already, which the quick
+# check sees at once, while normalising a long body with its full-width ，（）： is slow.
+_FULLWIDTH = {chr(c): unicodedata.normalize("NFKD", chr(c)) for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH["\u3000"] = " "
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), faster on long Chinese text (same result)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for char in set(_FULLWIDTH_RE.findall(text)):  # str.replace per character: C speed
+        text = text.replace(char, _FULLWIDTH[char])
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=65536)
 def simplify(text: str | None) -> str:
     """Traditional -> simplified, NFKC, whitespace folded to one space, stripped."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     conv = _t2s()
     if conv is not None:
         text = conv.convert(text)
