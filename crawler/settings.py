@@ -80,6 +80,9 @@ XXGK_BATCH_ROWS = 2000
 XXGK_PROGRESS_INTERVAL = 1.0
 # Bytes of a link target's body read by a GET check (enough for a title and a short page).
 XXGK_CHECK_BYTES = 64 * 1024
+# Processes that extract pages beside the crawl (crawler.extract_pool); None: one per core
+# beyond the first (at most 2), 0: extract in the crawl process.
+XXGK_EXTRACT_WORKERS = None
 
 
 def _user_agent(crawl: dict) -> str:

@@ -1,0 +1,93 @@
+"""Page extraction in a separate process, so the crawl uses a second core.
+
+The crawl is CPU-bound: Scrapy's own work (network, scheduling, items) and the extraction of
+each page (lxml parse, fields, links, and the light parse of the soft-404 check) each take
+about half of it. `ExtractPool.extract(...)` runs, in a worker process, exactly what the
+spider did in-line: `extract_page` (an exception becomes an empty record with `error`), the
+page's `linkcheck.page_text`, and the JSON text of the record as the pipeline stores it. The
+spider awaits the result in its (async) callback while the reactor keeps downloading.
+
+Workers: setting (or environment variable) `XXGK_EXTRACT_WORKERS` (default: one per core beyond the first, at most 2;
+0 extracts in the crawl process, as before). A worker that dies (BrokenProcessPool) switches
+the crawl back to in-process extraction for the rest of the run; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawler import linkcheck as lc
+
+
+def default_workers() -> int:
+    env = os.environ.get("XXGK_EXTRACT_WORKERS", "").strip()
+    if env.isdigit():
+        return int(env)
+    return max(0, min(2, (os.cpu_count() or 1) - 1))
+
+
+def extract_record(body: bytes, url: str, headers: dict) -> dict:
+    """`extract_page`, never raising (the spider's in-process behaviour)."""
+    from crawler.extract import empty_record, extract_page
+
+    try:
+        return extract_page(body, url, headers)
+    except Exception as exc:  # noqa: BLE001 - extraction must never stop the crawl
+        record = empty_record()
+        record["error"] = f"extraction failed: {exc.__class__.__name__}: {exc}"
+        return record
+
+
+def record_json(record: dict | None) -> str | None:
+    """The text `pages.extract` stores (crawler.pipelines._json)."""
+    if record is None:
+        return None
+    return json.dumps(record, ensure_ascii=False, default=str)
+
+
+def work(body: bytes, url: str, headers: dict, ctype: str) -> tuple[dict, str | None, lc.PageText]:
+    """(record, its JSON text, page text) of one HTML page."""
+    record = extract_record(body, url, headers)
+    if body and lc.is_html_type(ctype):
+        text = lc.page_text(body, ctype, record.get("encoding"))
+    else:
+        text = lc.PageText()
+    return record, record_json(dict(record)), text
+
+
+def _warm() -> None:
+    import crawler.extract  # noqa: F401 - import lxml and the extractor before the first page
+
+
+class ExtractPool:
+    def __init__(self, workers: int):
+        self.workers = max(0, int(workers))
+        self.executor: ProcessPoolExecutor | None = None
+        self.broken = False
+
+    def start(self) -> None:
+        if self.workers and self.executor is None and not self.broken:
+            import multiprocessing
+
+            # forkserver: workers never inherit the reactor's threads and sockets
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["crawler.extract", "crawler.linkcheck"])
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm)
+
+    async def extract(self, body: bytes, url: str, headers: dict, ctype: str):
+        if self.executor is not None and not self.broken:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(self.executor, work, body, url, headers,
+                                                                        ctype)
+            except (BrokenProcessPool, OSError, RuntimeError):
+                self.broken = True
+        return work(body, url, headers, ctype)
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
