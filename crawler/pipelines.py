@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 
+from crawler import incremental
 from xxgk import store
 
 PAGE_COLUMNS = ("run_id", "url", "final_url", "status", "content_type", "encoding", "encoding_note", "title",
@@ -52,6 +53,7 @@ class StorePipeline:
         self.run_id = run_id
         self.batch_rows = batch_rows
         self.buffers: dict[str, list[tuple]] = {name: [] for name in TABLES}
+        self.reused: list[tuple] = []  # pages answered 304: rows copied from a previous run
         self.pending = 0
         self.last_flush = time.monotonic()
         self.db = None
@@ -116,6 +118,10 @@ class StorePipeline:
             self._add("targets", self._target_row(item))
         elif kind == "skipped":
             self._add("skipped", (self.run_id, item["url"], item["reason"], item.get("detail"), item.get("page_url")))
+        elif kind == "reused":
+            self.reused.append((item["url"], item["from_run"], item.get("depth"), item.get("referer"),
+                                item.get("fetched_at")))
+            self.pending += 1
         if self.pending >= self.batch_rows or time.monotonic() - self.last_flush > 2.0:
             self.flush()
         return None
@@ -134,8 +140,7 @@ class StorePipeline:
             item.get("depth"), item.get("referer"), item.get("fetched_at"), item.get("etag"),
             item.get("last_modified"), item.get("content_hash"), item.get("size"), item.get("truncated", 0),
             _clean_text(item.get("error"), 1000), _json(item.get("meta") or {}),
-            _json(item.get("site_identity") or {}),
-            item["extract_json"] if "extract_json" in item else _json(item.get("extract")),
+            _json(item.get("site_identity") or {}), _json(item.get("extract")),
         ))
         for link in item.get("links") or []:
             target = (link.get("url") or "").strip().split("#", 1)[0]
@@ -174,4 +179,9 @@ class StorePipeline:
                     f"{verb} INTO [{table}] ({', '.join(columns)}) VALUES ({marks})", rows)
                 self.counts[table] += len(rows)
                 rows.clear()
+            if self.reused:
+                pages, links = incremental.copy_pages(self.db.conn, self.run_id, self.reused)
+                self.counts["pages"] += pages
+                self.counts["links"] += links
+                self.reused.clear()
         self.pending = 0

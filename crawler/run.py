@@ -69,6 +69,8 @@ def crawl(
     on_progress: Callable[[dict], None] | None = None,
     resume: bool = False,
     pass_fds: tuple[int, ...] = (),
+    previous_run: int | None = None,
+    full: bool = False,
 ) -> dict:
     """Crawl `start_url` into run `run_id` of `db`; return the crawl counters.
 
@@ -78,12 +80,16 @@ def crawl(
     read are written and the stats say `"interrupted": True`; nothing is raised.
     `resume`: the run already holds rows of a killed crawl; continue it (crawler.resume).
     `pass_fds`: descriptors the child keeps open (the job directory's lock).
+    `previous_run`: an incremental re-audit against that run (crawler.incremental);
+    `full`: no result of another run is reused (not even the external-link cache).
     """
     path = _db_path(db)
     job = {
         "db_path": path,
         "run_id": run_id,
         "resume": bool(resume),
+        "previous_run": None if full else previous_run,
+        "full": bool(full),
         "start_url": start_url,
         "profile": dict(profile),
         "overrides": {"max_pages": max_pages, "concurrency": concurrency, "delay": delay,
@@ -237,13 +243,14 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
     if emit is not None:
         settings["XXGK_ON_PROGRESS"] = lambda snap: emit({"progress": snap})
     scope = Scope(job["start_url"], profile.get("crawl", {}))
-    cache = external_cache(job["db_path"], job["run_id"], scope.hosts,
-                           float(profile.get("links", {}).get("external_cache_hours", 0) or 0))
+    hours = 0.0 if job.get("full") else float(profile.get("links", {}).get("external_cache_hours", 0) or 0)
+    cache = external_cache(job["db_path"], job["run_id"], scope.hosts, hours)
 
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, start_url=job["start_url"], profile=profile, run_id=job["run_id"],
-                  max_pages=overrides.get("max_pages"), external_cache=cache, resume=bool(job.get("resume")))
+                  max_pages=overrides.get("max_pages"), external_cache=cache, resume=bool(job.get("resume")),
+                  previous_run=job.get("previous_run"))
     process.start()
     spider = crawler.spider
     if spider is None or crawler.stats.get_value("finish_reason") is None:

@@ -102,6 +102,16 @@ def start_run(db, start_url: str, as_of: dt.date, profile: Profile, settings: di
     return db["runs"].insert(row).last_pk
 
 
+def previous_complete_run(db, run_id: int) -> int | None:
+    """The latest completed run of the same site before `run_id`, by the same tool version
+    (an older extractor's records are not reused): what an incremental re-audit leans on."""
+    run = store.get_run(db, run_id)
+    row = db.execute(
+        "select id from runs where site = ? and id < ? and status = 'completed' and tool_version = ? "
+        "order by id desc limit 1", [run["site"], run_id, __version__]).fetchone()
+    return row[0] if row else None
+
+
 def finish_run(db, run_id: int, status: str, stats: dict | None = None, error: str | None = None) -> None:
     values = {"status": status, "finished_at": utcnow()}
     if stats is not None:
@@ -151,9 +161,12 @@ def run_audit(
     ignore_robots: bool = False,
     job_dir: str | Path | None = None,
     on_progress: Callable[[dict], None] | None = None,
+    full: bool = False,
 ) -> AuditResult:
     """One audit. With `job_dir`, an unfinished run of the same start URL and job directory
-    (killed, or interrupted) is continued instead of starting a new one (see JobDir)."""
+    (killed, or interrupted) is continued instead of starting a new one (see JobDir).
+    A site audited before is re-audited incrementally (conditional requests against the
+    previous completed run, crawler.incremental) unless `full` or `crawl.incremental` is off."""
     start_url = validate_start_url(start_url)
     db_path = Path(db_path)
     try:
@@ -164,7 +177,7 @@ def run_audit(
     try:
         return _run_audit(start_url, db_path=db_path, profile=profile, as_of=as_of, report_dir=report_dir,
                           max_pages=max_pages, concurrency=concurrency, delay=delay,
-                          ignore_robots=ignore_robots, job=job, on_progress=on_progress)
+                          ignore_robots=ignore_robots, job=job, on_progress=on_progress, full=full)
     finally:
         if job is not None:
             job.close()
@@ -225,6 +238,7 @@ def _run_audit(
     ignore_robots: bool,
     job: JobDir | None,
     on_progress: Callable[[dict], None] | None,
+    full: bool = False,
 ) -> AuditResult:
 
     import checks
@@ -240,6 +254,8 @@ def _run_audit(
         "ignore_robots": ignore_robots,
         "profile": dict(profile),
     }
+    if full:
+        settings["full"] = True
     resumed = job.unfinished_run(db, start_url) if job else None
     if resumed is not None:
         run_id = resumed
@@ -250,6 +266,8 @@ def _run_audit(
         run_id = start_run(db, start_url, as_of, profile, settings, ignore_robots)
     if job is not None:
         job.record(db_path, run_id, start_url)
+    incremental = not full and bool(profile.get("crawl", {}).get("incremental", True))
+    previous = previous_complete_run(db, run_id) if incremental else None
     try:
         resolve_start_host(start_url)
     except AuditError as exc:
@@ -263,6 +281,7 @@ def _run_audit(
             max_pages=max_pages, concurrency=concurrency, delay=delay,
             ignore_robots=ignore_robots, job_dir=job.path if job else None, on_progress=on_progress,
             resume=resumed is not None, pass_fds=(job.fd,) if job else (),
+            previous_run=previous, full=full,
         )
     except KeyboardInterrupt:
         stats, status = {"interrupted": True}, "interrupted"

@@ -93,6 +93,7 @@ def audit(
     ignore_robots: bool = typer.Option(False, "--ignore-robots", help="Do not obey robots.txt (recorded in the run)."),
     job_dir: Path = typer.Option(None, "--job-dir", help="Keep crawl state here so a killed audit can resume."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary (for cron)."),
+    full: bool = typer.Option(False, "--full", help="Fetch and check everything again (no incremental re-audit)."),
 ) -> None:
     """Crawl URL, run every rule, write SQLite at --db and an HTML report under --report."""
     from xxgk.audit import AuditError, parse_as_of, run_audit
@@ -109,7 +110,7 @@ def audit(
             result = run_audit(
                 url, db_path=db, profile=prof, as_of=day, report_dir=report, max_pages=max_pages,
                 concurrency=concurrency, delay=delay, ignore_robots=ignore_robots, job_dir=job_dir,
-                on_progress=progress.update,
+                on_progress=progress.update, full=full,
             )
     except AuditError as exc:
         raise _fail(str(exc)) from exc

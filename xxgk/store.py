@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StoreError(Exception):
@@ -210,8 +210,14 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["runs"].create_index(["site", "started_at"])
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """Incremental re-audits: a page answered 304 reuses the stored extraction of a run."""
+    db["pages"].add_column("reused_from", int)  # run id whose row was copied (304), else NULL
+    db["entries"].create_index(["run_id", "list_url"])
+
+
 # Ordered schema history: index i upgrades version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

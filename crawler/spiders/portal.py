@@ -32,7 +32,6 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from twisted.internet import task
 
 from crawler import linkcheck as lc
-from crawler.extract_pool import ExtractPool, default_workers
 from crawler.middlewares import RobotsDisallowed
 from crawler.spiders.scope import Scope, www_variant
 
@@ -53,7 +52,8 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, start_url: str, profile: dict, run_id: int = 0, max_pages: int | None = None,
-                 external_cache: dict | None = None, resume: bool = False, **kwargs):
+                 external_cache: dict | None = None, resume: bool = False, previous_run: int | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url.split("#", 1)[0]
         self.profile = profile
@@ -82,6 +82,11 @@ class PortalSpider(scrapy.Spider):
         self.interrupted = False
         self.start_redirect: str | None = None
         self.resume = bool(resume)
+        # incremental re-audit (crawler.incremental): the run whose pages a 304 stands for
+        self.previous_run = previous_run
+        self.validators: dict[str, tuple] = {}
+        self.internal_cache: dict[str, dict] = {}
+        self._previous = None  # read-only connection to the database
 
     # ------------------------------------------------------------------ wiring
 
@@ -89,24 +94,23 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.check_bytes = crawler.settings.getint("XXGK_CHECK_BYTES", spider.check_bytes)
-        workers = crawler.settings.get("XXGK_EXTRACT_WORKERS")
-        spider.extract_pool = ExtractPool(default_workers() if workers is None else int(workers))
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
     def _on_opened(self, spider):
-        self.extract_pool.start()
         self._timer = task.LoopingCall(self._release_due)
         self._timer.start(0.2, now=False)
 
     def _on_closed(self, spider, reason):
-        self.extract_pool.close()
         if getattr(self, "_timer", None) is not None and self._timer.running:
             self._timer.stop()
         if reason not in ("finished",):
             self.interrupted = True
+        if self._previous is not None:
+            self._previous.close()
+            self._previous = None
 
     def _release_due(self, force: bool = False) -> None:
         now = time.time()
@@ -131,6 +135,8 @@ class PortalSpider(scrapy.Spider):
         heapq.heappush(self.later, (time.time() + delay, next(self._seq), request))
 
     async def start(self):
+        if self.previous_run:
+            self._open_previous()
         if self.resume:
             for out in self._resumed():
                 yield out
@@ -140,7 +146,7 @@ class PortalSpider(scrapy.Spider):
         self.target_seen.add(self.start_url)
         self.scope.admit(self.start_url, 0)
         yield self._request(self.start_url, {"role": "page", "url0": self.start_url, "depth": 0,
-                                             "referer": None})
+                                             "referer": None, "cond": self.validators.get(self.start_url)})
 
     def _resumed(self):
         """Rebuild the state of a killed crawl from its rows, then request what is not done."""
@@ -182,6 +188,39 @@ class PortalSpider(scrapy.Spider):
         finally:
             conn.close()
 
+    def _open_previous(self) -> None:
+        import sqlite3
+
+        from crawler import incremental
+
+        self._previous = sqlite3.connect(self.crawler.settings.get("XXGK_DB_PATH"), timeout=30)
+        self.validators = incremental.validators(self._previous, self.previous_run)
+        self.internal_cache = incremental.internal_cache(
+            self._previous, self.previous_run, self.scope.hosts,
+            float(self.links_cfg.get("internal_cache_hours", 0) or 0))
+        self.counters["reused"] = 0
+
+    def _not_modified(self, st, response):
+        """A page answered 304: reuse the previous run's row, target and extraction."""
+        from crawler import incremental
+
+        url = st["url0"]
+        record = incremental.page_record(self._previous, self.previous_run, url)
+        if record is None:  # nothing to stand for: read it
+            yield self._again(url, dict(st, cond=None), "GET")
+            return
+        self.counters["pages"] += 1
+        self.counters["reused"] += 1
+        yield {"_type": "reused", "url": url, "from_run": self.previous_run, "depth": st.get("depth"),
+               "referer": st.get("referer"), "fetched_at": _now()}
+        yield from self._follow(record, url, st)
+        target = incremental.target_row(self._previous, self.previous_run, url)
+        if target is None:
+            yield from self._finish(st, "ok", status=200, final_url=url)
+        else:
+            yield self._target_item(dict(target, attempts=st["attempts"], checked_at=None,
+                                         reused_from=self.previous_run))
+
     # ------------------------------------------------------------------ requests
 
     def _request(self, url: str, st: dict, method: str = "GET", priority: int = 0, encoding: str = "utf-8"):
@@ -204,6 +243,13 @@ class PortalSpider(scrapy.Spider):
         headers = {}
         if st.get("referer"):
             headers["Referer"] = st["referer"]
+        if st.get("cond") and not st["chain"] and method == "GET":
+            etag, modified = st["cond"]
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+            headers["Cache-Control"] = "max-age=0"  # no stale copy from a cache on the way
         try:
             req = scrapy.Request(url, method=method, callback=self.on_response, errback=self.on_error,
                                  meta=meta, dont_filter=True, priority=priority, encoding=encoding,
@@ -222,31 +268,15 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ callbacks
 
-    async def on_response(self, response):
-        # async: a page's extraction runs in the extraction process (crawler.extract_pool)
-        st = response.meta["xxgk"]
-        if st["role"] == "page":
-            pre = None
-            status, ctype = response.status, (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-            # the pages _page_done extracts (others: pre stays None, nothing changes)
-            if (200 <= status < 300 and response.meta.get("xxgk_stopped") != "headers"
-                    and lc.is_html_type(ctype)):
-                headers = _headers(response)
-                truncated = "download_stopped" in response.flags and response.meta.get("xxgk_stopped") == "size"
-                body = response.body[: response.meta.get("xxgk_max_bytes") or None] if truncated else response.body
-                pre = await self.extract_pool.extract(body, response.url, headers, headers.get("content-type", ""))
-            for out in self._on_response(response, pre):
-                yield out
-            return
-        for out in self._on_response(response):
-            yield out
-
-    def _on_response(self, response, pre=None):
+    def on_response(self, response):
         st = response.meta["xxgk"]
         st["attempts"] += 1
         if st["method"] not in st["methods"][-1:]:
             st["methods"].append(st["method"])
         status = response.status
+        if status == 304 and st["role"] == "page" and st.get("cond") and not st["chain"]:
+            yield from self._not_modified(st, response)
+            return
         if 300 <= status < 400 and status != 304 and response.headers.get(b"Location"):
             yield from self._redirect(response, st)
             return
@@ -257,7 +287,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._probe_done(st, response.url, status, headers, body)
             return
         if st["role"] == "page":
-            yield from self._page_done(st, response, status, headers, body, truncated, pre)
+            yield from self._page_done(st, response, status, headers, body, truncated)
             return
         yield from self._check_done(st, response.url, status, headers, body)
 
@@ -358,7 +388,7 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ pages
 
-    def _page_done(self, st, response, status, headers, body, truncated, pre=None):
+    def _page_done(self, st, response, status, headers, body, truncated):
         url = response.url
         ctype = headers.get("content-type", "")
         if status >= 400 or status < 200:
@@ -372,17 +402,14 @@ class PortalSpider(scrapy.Spider):
             kind = "attachment"
         else:
             kind = None
-            record = self._extract(body, url, headers) if pre is None else pre[0]
+            record = self._extract(body, url, headers)
         note = None
         if "dataloss" in response.flags:
             note = f"body incomplete: the server closed the connection after {len(body)} bytes"
-        item = self._page_item(st, url, status, headers, body, truncated, record, kind=kind, error=note)
-        if pre is not None and record is not None:
-            item["extract_json"] = pre[1]  # the same text, serialised in the extraction process
-        yield item
+        yield self._page_item(st, url, status, headers, body, truncated, record, kind=kind, error=note)
         if record is not None:
             yield from self._follow(record, url, st)
-        text = pre[2] if pre is not None and record is not None else self._text(body, ctype, record)
+        text = self._text(body, ctype, record)
         yield from self._check_done(st, url, status, headers, body, record=record, text=text)
         if url != st["url0"] and url not in self.target_seen:
             # the destination of a redirect answered directly: its own target row
@@ -460,7 +487,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             self.page_seen.add(url)
             req = self._issue(url, {"role": "page", "url0": url, "depth": depth, "referer": page_url,
-                                    "encoding": encoding}, encoding=encoding)
+                                    "encoding": encoding, "cond": self.validators.get(url)}, encoding=encoding)
             if isinstance(req, scrapy.Request):
                 self.target_seen.add(url)
                 yield req
@@ -493,7 +520,7 @@ class PortalSpider(scrapy.Spider):
         if not internal and not self.links_cfg.get("check_external", True):
             yield from self._finish(st, "not_checked", final_url=url, reason="check_external is off")
             return
-        cached = None if internal else self.external_cache.get(url)
+        cached = (self.internal_cache if internal else self.external_cache).get(url)
         if cached:
             yield self._target_item(dict(cached, url=url))
             return

@@ -1,0 +1,126 @@
+"""Incremental re-audits: conditional requests against the previous run, and row copies for 304s.
+
+The previous run (`xxgk.audit.previous_complete_run`: the latest completed run of the same
+site by the same tool version) lends three things:
+
+- validators: its 200 pages (not redirected, not cut, read without error) with an ETag or
+  Last-Modified are requested with If-None-Match / If-Modified-Since and
+  `Cache-Control: max-age=0`;
+- on a 304 the page's row, links and entries are copied into the new run in SQL
+  (`copy_pages`, called by the pipeline inside its batch transaction; `pages.reused_from`
+  names the source run), its target row is reused, and its `follow`/`links` lists are
+  followed as if the page had been read: new pages linked from an unchanged page are found;
+- link results: ok/redirect results of the portal's own targets that are not crawled as
+  pages (files, images), younger than `links.internal_cache_hours`.
+
+A changed page answers 200 and is read again; a removed one answers 404 and is reported;
+a page no longer linked from anywhere is not in the new run. Broken results are never
+reused, so a failure is confirmed on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from crawler.linkcheck import host_of
+
+# pages columns copied as they are from the previous run's row
+_COPIED = ("url", "final_url", "status", "content_type", "encoding", "encoding_note", "title", "kind",
+           "column_name", "published", "written", "etag", "last_modified", "content_hash", "size", "truncated",
+           "error", "meta", "site_identity", "extract")
+
+
+def validators(conn: sqlite3.Connection, previous_run: int) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (etag, last_modified) of the previous run's pages a 304 may stand for."""
+    rows = conn.execute(
+        "SELECT url, etag, last_modified FROM pages WHERE run_id = ? AND status = 200 AND error IS NULL "
+        "AND (final_url IS NULL OR final_url = url) AND coalesce(truncated, 0) = 0 AND extract IS NOT NULL "
+        "AND (etag IS NOT NULL OR last_modified IS NOT NULL)", [previous_run])
+    return {url: (etag, modified) for url, etag, modified in rows}
+
+
+def page_record(conn: sqlite3.Connection, previous_run: int, url: str) -> dict | None:
+    """follow / links / encoding / kind of the previous run's page `url` (None when absent)."""
+    row = conn.execute(
+        "SELECT json_extract(extract, '$.follow'), json_extract(extract, '$.links'), "
+        "json_extract(extract, '$.encoding'), kind FROM pages WHERE run_id = ? AND url = ? AND extract IS NOT NULL",
+        [previous_run, url]).fetchone()
+    if row is None:
+        return None
+    follow, links, encoding, kind = row
+    return {"follow": json.loads(follow) if follow else [], "links": json.loads(links) if links else [],
+            "encoding": encoding, "kind": kind}
+
+
+TARGET_FIELDS = ("url", "outcome", "status", "final_url", "method", "chain", "error", "elapsed", "attempts",
+                 "checked_at", "reason", "content_type")
+
+
+def target_row(conn: sqlite3.Connection, previous_run: int, url: str) -> dict | None:
+    row = conn.execute(f"SELECT {', '.join(TARGET_FIELDS)} FROM targets WHERE run_id = ? AND url = ?",
+                       [previous_run, url]).fetchone()
+    if row is None:
+        return None
+    out = dict(zip(TARGET_FIELDS, row, strict=True))
+    try:
+        out["chain"] = json.loads(out["chain"] or "[]")
+    except ValueError:
+        out["chain"] = []
+    return out
+
+
+def internal_cache(conn: sqlite3.Connection, previous_run: int, scope_hosts: set[str], hours: float,
+                   page_urls: Iterable[str] = ()) -> dict[str, dict]:
+    """Good results of the previous run's in-scope targets that are not pages, checked within `hours`."""
+    if hours <= 0:
+        return {}
+    since = (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    pages = set(page_urls)
+    cache = {}
+    rows = conn.execute(
+        f"SELECT {', '.join(TARGET_FIELDS)} FROM targets WHERE run_id = ? AND checked_at >= ? "
+        "AND outcome IN ('ok', 'redirect') AND url NOT IN (SELECT url FROM pages WHERE run_id = ?)",
+        [previous_run, since, previous_run])
+    for row in rows:
+        item = dict(zip(TARGET_FIELDS, row, strict=True))
+        if host_of(item["url"]) not in scope_hosts or item["url"] in pages:
+            continue
+        try:
+            item["chain"] = json.loads(item["chain"] or "[]")
+        except ValueError:
+            item["chain"] = []
+        item.update(attempts=0, reused_from=previous_run)
+        cache[item["url"]] = item
+    return cache
+
+
+def copy_pages(conn: sqlite3.Connection, run_id: int, rows: list[tuple]) -> tuple[int, int]:
+    """Copy pages answered 304 into `run_id`: rows are (url, previous_run, depth, referer, fetched_at).
+
+    Runs inside the caller's transaction. Idempotent per page: its links and entries in
+    `run_id` are deleted before the copy. Returns (pages, links) copied.
+    """
+    if not rows:
+        return 0, 0
+    copied = ", ".join(_COPIED)
+    conn.executemany(
+        f"INSERT OR REPLACE INTO pages (run_id, depth, referer, fetched_at, reused_from, {copied}) "
+        f"SELECT ?, ?, ?, ?, run_id, {copied} FROM pages WHERE run_id = ? AND url = ?",
+        [(run_id, depth, referer, fetched, prev, url) for url, prev, depth, referer, fetched in rows])
+    keys = [(run_id, url) for url, *_ in rows]
+    conn.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", keys)
+    conn.executemany("DELETE FROM entries WHERE run_id = ? AND list_url = ?", keys)
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT INTO links (run_id, page_url, url, tag, attribute, text, internal) "
+        "SELECT ?, page_url, url, tag, attribute, text, internal FROM links WHERE run_id = ? AND page_url = ? "
+        "ORDER BY rowid", [(run_id, prev, url) for url, prev, *_ in rows])
+    links = conn.total_changes - before
+    conn.executemany(
+        "INSERT INTO entries (run_id, column_url, list_url, title, url, date, position) "
+        "SELECT ?, NULL, list_url, title, url, date, position FROM entries WHERE run_id = ? AND list_url = ? "
+        "ORDER BY rowid", [(run_id, prev, url) for url, prev, *_ in rows])
+    return len(rows), links

@@ -1,0 +1,201 @@
+"""Incremental re-audits: conditional requests against the previous run, 304 answers reuse the
+stored extraction (and its links are still followed), unchanged link targets are not checked
+again within their age, changed / new / removed pages are handled, `--full` fetches all."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from xxgk import store
+from xxgk.audit import run_audit
+from xxgk.profile import load_profile
+from xxgk.sample import AS_OF
+
+try:
+    from mockserver import MockServer, page
+except ImportError:  # tests/ is a package
+    from tests.mockserver import MockServer, page
+
+LAST_MODIFIED = "Mon, 02 Mar 2026 08:00:00 GMT"
+
+
+def doc(title: str, extra: str = "") -> bytes:
+    return page(title, f"<h1>{title}</h1><p>发布日期：2026-03-01</p><p>正文内容。</p>{extra}")
+
+
+class Site:
+    """A small portal whose pages the test edits between audits; ETag on most pages,
+    Last-Modified only on /lm.html; records the conditional headers it receives."""
+
+    def __init__(self):
+        self.pages = {
+            "/": page("示例市", '<a href="/a.html">甲</a><a href="/b.html">乙</a><a href="/c.html">丙</a>'
+                              '<a href="/lm.html">丁</a><a href="/old.html">旧</a><a href="/files/a.pdf">附件</a>'
+                              '<img src="/logo.png">'),
+            "/a.html": doc("甲文件", '<a href="/a2.html">甲二</a>'),
+            "/a2.html": doc("甲二文件"),
+            "/b.html": doc("乙文件"),
+            "/c.html": doc("丙文件"),
+            "/lm.html": doc("丁文件"),
+            "/old.html": doc("旧文件"),
+        }
+        self.conditional: list[tuple[str, str | None, str | None, str | None]] = []
+
+    def route(self, server, h):
+        path = h.path
+        if path == "/robots.txt":
+            return h.send(404, b"", "text/plain")
+        if path == "/files/a.pdf":
+            return h.send(200, b"%PDF-1.4 fake", "application/pdf")
+        if path == "/logo.png":
+            return h.send(200, b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "image/png")
+        inm, ims = h.headers.get("If-None-Match"), h.headers.get("If-Modified-Since")
+        if inm or ims:
+            self.conditional.append((path, inm, ims, h.headers.get("Cache-Control")))
+        body = self.pages.get(path)
+        if body is None:
+            return h.send(404, page("404 Not Found", "<p>not found</p>"))
+        if path == "/lm.html":
+            if ims == LAST_MODIFIED:
+                return h.send(304, b"", headers={"Last-Modified": LAST_MODIFIED})
+            return h.send(200, body, headers={"Last-Modified": LAST_MODIFIED})
+        etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+        if inm == etag:
+            return h.send(304, b"", headers={"ETag": etag})
+        return h.send(200, body, headers={"ETag": etag})
+
+
+def audit(db, url, **kw):
+    profile = load_profile(None, {"links": {"retry_backoff": 0.1}})
+    result = run_audit(url, db_path=db, profile=profile, as_of=AS_OF, delay=0.0, concurrency=4, **kw)
+    assert result.status == "completed", result.error
+    return result.run_id
+
+
+def rows(db_path, sql, *params):
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def site():
+    s = Site()
+    with MockServer("127.0.0.1", s.route) as srv:
+        s.srv = srv
+        yield s
+
+
+def test_unchanged_changed_new_and_removed_pages(tmp_path, site):
+    db, srv = tmp_path / "a.sqlite", site.srv
+    first = audit(db, srv.url("/"))
+    assert site.conditional == []  # nothing to compare with yet
+    pdf_requests = srv.hits[("HEAD", "/files/a.pdf")] + srv.hits[("GET", "/files/a.pdf")]
+
+    site.pages["/b.html"] = doc("乙文件（修订）", '<a href="/new.html">新</a>')  # changed, links a new page
+    site.pages["/new.html"] = doc("新文件")
+    del site.pages["/c.html"]  # removed: still linked, now 404
+    site.pages["/"] = site.pages["/"].replace(b'<a href="/old.html">', b'<a href="/gone-link">')  # unlinked
+    second = audit(db, srv.url("/"))
+
+    # conditional requests for every 200 page of the first run that is still linked
+    sent = {path: (inm, ims, cc) for path, inm, ims, cc in site.conditional}
+    assert set(sent) == {"/", "/a.html", "/a2.html", "/b.html", "/c.html", "/lm.html"}
+    assert all(cc == "max-age=0" for _, _, cc in sent.values())
+    assert sent["/lm.html"][1] == LAST_MODIFIED and sent["/lm.html"][0] is None
+    assert sent["/a.html"][0].startswith('"')
+
+    pages = {r["url"].removeprefix(srv.base): r for r in rows(db, "select * from pages where run_id = ?", second)}
+    # unchanged (ETag and Last-Modified): the stored row, marked as reused, links copied
+    for path in ("/a.html", "/a2.html", "/lm.html"):
+        assert pages[path]["reused_from"] == first and pages[path]["status"] == 200
+    assert pages["/a.html"]["title"] == "甲文件"
+    link_sql = "select url, tag, text from links where run_id = ? and page_url = ? order by url"
+    assert rows(db, link_sql, second, srv.url("/a.html")) == rows(db, link_sql, first, srv.url("/a.html"))
+    # ... and still followed: /a2.html is linked only from the unchanged /a.html
+    assert "/a2.html" in pages
+    # changed: read again
+    assert pages["/b.html"]["reused_from"] is None and pages["/b.html"]["title"] == "乙文件（修订）"
+    assert pages["/"]["reused_from"] is None
+    # new page, found through the changed one
+    assert pages["/new.html"]["status"] == 200 and pages["/new.html"]["reused_from"] is None
+    # removed: the link is now broken
+    assert pages["/c.html"]["status"] == 404
+    targets = {r["url"].removeprefix(srv.base): r for r in rows(db, "select * from targets where run_id = ?", second)}
+    assert targets["/c.html"]["outcome"] == "http_status"
+    assert rows(db, "select count(*) n from findings where run_id = ? and rule = 'link.broken' and url = ?",
+                second, srv.url("/c.html"))[0]["n"] == 1
+    # no longer linked: not in the new run
+    assert "/old.html" not in pages
+    # unchanged page targets keep their judgement; the attachment is not checked again
+    assert targets["/a.html"]["outcome"] == "ok" and targets["/a.html"]["reused_from"] == first
+    assert targets["/files/a.pdf"]["outcome"] == "ok" and targets["/files/a.pdf"]["reused_from"] == first
+    assert srv.hits[("HEAD", "/files/a.pdf")] + srv.hits[("GET", "/files/a.pdf")] == pdf_requests
+    # nothing twice
+    assert rows(db, "select count(*) n from (select page_url, url, tag from links where run_id = ? "
+                    "group by 1, 2, 3 having count(*) > 1)", second)[0]["n"] == 0
+
+    # --full: everything fetched and read again, nothing reused
+    site.conditional.clear()
+    third = audit(db, srv.url("/"), full=True)
+    assert site.conditional == []
+    assert rows(db, "select count(*) n from pages where run_id = ? and reused_from is not null", third)[0]["n"] == 0
+    assert rows(db, "select count(*) n from targets where run_id = ? and reused_from is not null", third)[0]["n"] == 0
+    assert srv.hits[("HEAD", "/files/a.pdf")] + srv.hits[("GET", "/files/a.pdf")] > pdf_requests
+
+
+def test_target_results_older_than_the_age_are_checked_again(tmp_path, site):
+    db, srv = tmp_path / "a.sqlite", site.srv
+    first = audit(db, srv.url("/"))
+    before = srv.hits[("HEAD", "/files/a.pdf")] + srv.hits[("GET", "/files/a.pdf")]
+    conn = sqlite3.connect(db)
+    with conn:  # the results are two days old now
+        conn.execute("update targets set checked_at = '2000-01-01T00:00:00Z' where run_id = ?", [first])
+    conn.close()
+    second = audit(db, srv.url("/"))
+    assert srv.hits[("HEAD", "/files/a.pdf")] + srv.hits[("GET", "/files/a.pdf")] > before
+    (pdf,) = rows(db, "select * from targets where run_id = ? and url = ?", second, srv.url("/files/a.pdf"))
+    assert pdf["reused_from"] is None and pdf["outcome"] == "ok"
+    # pages still answer 304 (their own answer is fresh)
+    assert rows(db, "select count(*) n from pages where run_id = ? and reused_from = ?", second, first)[0]["n"] >= 5
+
+
+def test_profile_can_turn_incremental_off(tmp_path, site):
+    db, srv = tmp_path / "a.sqlite", site.srv
+    audit(db, srv.url("/"))
+    profile = load_profile(None, {"crawl": {"incremental": False}})
+    result = run_audit(srv.url("/"), db_path=db, profile=profile, as_of=AS_OF, delay=0.0)
+    assert result.status == "completed"
+    assert site.conditional == []
+
+
+@pytest.mark.e2e
+def test_unchanged_sample_portal_reaudit_has_the_same_findings(tmp_path):
+    from xxgk.sample.server import SampleConfig, serve
+
+    servers, base = serve(port=0, config=SampleConfig(slow_seconds=0.5))
+    try:
+        db = tmp_path / "a.sqlite"
+        profile = load_profile(None, {"links": {"retry_backoff": 0.1}})
+        runs = [run_audit(f"{base}/index.html", db_path=db, profile=profile, as_of=AS_OF, delay=0.0, concurrency=16)
+                for _ in range(2)]
+    finally:
+        servers.shutdown()
+    first, second = (r.run_id for r in runs)
+    assert all(r.status == "completed" for r in runs)
+    key = "select rule, url, page_url, message from findings where run_id = ? order by 1, 2, 3, 4"
+    assert rows(db, key, second) == rows(db, key, first)
+    page_sql = "select url, status, kind, title from pages where run_id = ? order by url"
+    assert rows(db, page_sql, second) == rows(db, page_sql, first)
+    reused = rows(db, "select count(*) n from pages where run_id = ? and reused_from = ?", second, first)[0]["n"]
+    assert reused >= 0.9 * len(rows(db, page_sql, first))
+    for table in ("links", "entries", "documents", "columns"):
+        n = [rows(db, f"select count(*) n from {table} where run_id = ?", r)[0]["n"] for r in (first, second)]
+        assert n[0] == n[1], table
+    assert store.SCHEMA_VERSION >= 2
