@@ -164,8 +164,12 @@ class Context:
     def doc_disclosed(self, doc: dict) -> bool:
         """A document in a disclosure column: on the platform, or in a column (or at a URL) whose
         path carries a disclosure token (/zwgk/, /xxgk/, ...) even when the crawler placed that
-        column outside the platform tree (e.g. a 市政府文件 column of the CMS's own news part)."""
+        column outside the platform tree (e.g. a 市政府文件 column of the CMS's own news part),
+        or a document that shows a 索引号: an entry of the 政府信息公开目录 wherever its column
+        sits (a 通知公告 column of the news part, a 繁體 mirror)."""
         if self.doc_on_platform(doc):
+            return True
+        if self.field(doc, ("索引号",)):
             return True
         col = self.doc_column(doc)
         urls = [doc["url"], doc.get("column_url") or "", (col or {}).get("url") or ""]

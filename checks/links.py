@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from crawler.linkcheck import host_of, is_home_url
 from xxgk import store
 
 from .context import Context, Finding
@@ -50,12 +51,30 @@ def _link_groups(ctx: Context, outcomes) -> Iterator[tuple[dict, str, list[dict]
         return
     pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
     pages_per_url: dict[str, set[str]] = defaultdict(set)
+    aliases = _alias_pages(ctx)
     for link in ctx.links:
-        if link["url"] in targets:
+        if link["url"] in targets and link["page_url"] not in aliases:
             pairs[(link["page_url"], link["url"])].append(link)
             pages_per_url[link["url"]].add(link["page_url"])
     for (page_url, url), rows in sorted(pairs.items()):
         yield targets[url], page_url, rows, len(pages_per_url[url])
+
+
+def _alias_pages(ctx: Context) -> set[str]:
+    """Pages that are another crawled page under a redirecting URL: a deep link sent to the home
+    page (`/ztzl/2020/` -> `/`), or a URL redirected to a page crawled in its own right. Their
+    links are that page's links, reported once, where the reader finds them."""
+    home = ctx.home_page
+    home_urls = {home["url"], home.get("final_url")} if home else set()
+    out = set()
+    for url, page in ctx.pages.items():
+        final = page.get("final_url")
+        if not final or final == url or url in home_urls:
+            continue
+        if (final in ctx.pages and ctx.pages[final] is not page) or (home and is_home_url(final)
+                                                                     and host_of(final) == host_of(home["url"])):
+            out.add(url)
+    return out
 
 
 def _finding(ctx: Context, rule: str, target: dict, page_url: str, rows: list[dict], n_pages: int,

@@ -129,7 +129,7 @@ def _load_pages(db, run_id: int) -> list[dict]:
 
 def build(db, run_id: int) -> dict:
     """Derive the run's `columns` and `documents`; return counts."""
-    pages = _load_pages(db, run_id)
+    pages = [p for p in _load_pages(db, run_id) if not _home_alias(p)]
     by_url = {p["url"]: p for p in pages}
     for p in pages:
         if p["final_url"] and p["final_url"] not in by_url:
@@ -211,6 +211,8 @@ def build(db, run_id: int) -> dict:
             off = _off_portal(target, portal_hosts)
             if off:
                 columns[url] = dict(_column(target, "stub", sub.get("title")), stub_target=off)
+            elif target["kind"] == "platform" or target["rec"].get("subcolumns"):
+                columns[url] = _column(target, "parent", sub.get("title"))  # a parent found from above
             elif target["kind"] != "list":
                 columns[url] = _column(target, "single", sub.get("title"))
     for p in pages:
@@ -249,6 +251,13 @@ def build(db, run_id: int) -> dict:
         )
     documents = _documents(db, run_id, pages, columns)
     return {"columns": len(columns), "documents": documents}
+
+
+def _home_alias(p: dict) -> bool:
+    """A deep link redirected to the home page (`/ztzl/2020/` -> `/`): the home page under another
+    URL, not a column of its own (the start page itself is depth 0 and always kept)."""
+    final = p.get("final_url")
+    return bool(final and final != p["url"] and p["kind"] == "home" and (p.get("depth") or 0) > 0)
 
 
 def _column(p: dict, kind: str, nav_title: str | None = None) -> dict:

@@ -215,7 +215,8 @@ def _extract(body: bytes, url: str, headers: Mapping[str, str] | None, rec: dict
         rec["pages"] = pages
         if k in ("list", "platform", "guide", "other", "home"):
             rec["empty_note"] = note_empty if not entries else None
-        if k in ("platform", "home", "list", "guide"):
+        # "other": a parent column page that shows only its sub-columns (法定主动公开内容)
+        if k in ("platform", "home", "list", "guide", "other"):
             from .listing import subcolumns
 
             rec["subcolumns"] = subcolumns(links, strip_fragment(url), k in ("platform", "home"))

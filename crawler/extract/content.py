@@ -21,7 +21,7 @@ def has_editor(root) -> bool:
 
 
 def main_text(root) -> str:
-    best = None
+    best = short = None
     for el in root.iter("div", "td", "article", "section"):
         ci = class_id(el)
         if ci and _MARKERS_RE.search(ci):
@@ -29,8 +29,12 @@ def main_text(root) -> str:
             if len(t) >= 20:
                 best = t
                 break
+            if short is None and len(t.strip()) >= 4:
+                short = t
     if best is None:
-        best = _densest(root)
+        # a one-sentence article ("本办法自印发之日起施行，有效期3年。") is still the article: the
+        # densest block of such a page is the footer
+        best = short if short is not None else _densest(root)
     return best[:BODY_LIMIT]
 
 

@@ -44,7 +44,8 @@ _DOC_URL_RE = re.compile(r"/t\d{8}_\d+\.s?html?$|/art/\d{4}/\d{1,2}/\d{1,2}/art_
 _URL_DATE_RE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_|/art/(\d{4})/(\d{1,2})/(\d{1,2})/|/(\d{4})(\d{2})/")
 _SHORT_DATE_RE = re.compile(r"(?<![\d-])(\d{1,2})[-/.月](\d{1,2})日?(?![\d-])")
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div", "dl"})
-_COLUMN_URL_RE = re.compile(r"/$|/index\.s?html?$|/index\.jsp$|/col/col\d+/|/default\.s?html?$|/list\.s?html?$",
+_COLUMN_URL_RE = re.compile(r"/$|/index\.s?html?$|/index\.jsp$|/col/col\d+/|/default\.s?html?$|/list\.s?html?$|"
+                            r"/column-index-1\.s?html?$",
                             re.IGNORECASE)
 
 

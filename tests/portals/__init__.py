@@ -1,0 +1,1 @@
+"""Test portals written independently of xxgk/sample (see alt_portal.py)."""
