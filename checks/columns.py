@@ -83,7 +83,7 @@ def check_column_stale(ctx: Context) -> Iterator[Finding]:
         newest, raw = newest_date(ctx, col)
         if newest is None:
             if _entry_count(ctx, col) > 0 and ctx.opt("columns.undated_is_stale", False):
-                yield Finding("column.stale", url, f"栏目“{col.get('name')}”的信息均未标注日期，视为未更新",
+                yield Finding("column.stale", url, f"栏目“{col.get('name')}”的信息均未标注发布日期，按规定视为未更新",
                               page_url=col.get("parent_url") or url, column_name=col.get("name"),
                               evidence={"class": cls.get("name"), "newest": None}, key=cls.get("name", ""))
             continue
@@ -92,8 +92,9 @@ def check_column_stale(ctx: Context) -> Iterator[Finding]:
             continue  # exactly on the limit is fine
         yield Finding(
             "column.stale", url,
-            f"栏目“{col.get('name')}”（{cls.get('name')}类）最新信息为 {newest.isoformat()}，"
-            f"超过 {_age_text(cls)} 未更新",
+            f"栏目“{col.get('name')}”（{cls.get('name')}类，更新时限 {_age_text(cls)}）最新信息日期为 "
+            f"{newest.isoformat()}，至基准日 {ctx.as_of.isoformat()} 已 {(ctx.as_of - newest).days} 天未更新"
+            f"（应不晚于 {last_fresh.isoformat()} 发布新信息）",
             page_url=col.get("parent_url") or url, column_name=col.get("name"),
             evidence={"class": cls.get("name"), "newest": newest.isoformat(), "newest_raw": raw,
                       "max_age_days": cls.get("max_age_days"), "max_age_months": cls.get("max_age_months"),

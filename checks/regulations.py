@@ -331,7 +331,10 @@ def check_reg_validity_missing(ctx: Context) -> Iterator[Finding]:
             continue
         col = ctx.doc_column(doc)
         yield Finding(
-            "reg.validity_missing", doc["url"], "规范性文件/规章未标注有效性（如“现行有效”“已失效”“已废止”）",
+            "reg.validity_missing", doc["url"],
+            f"{'《' + doc['title'][:60] + '》' if doc.get('title') else '规章/规范性文件'}"
+            f"{'（' + doc['doc_no'] + '）' if doc.get('doc_no') else ''}未标注有效性"
+            "（页面无“现行有效”“已失效”“已废止”等有效性字段或标识）",
             page_url=_page_url(ctx, doc), column_name=(col or {}).get("name") or doc.get("column_name"),
             evidence={"title": doc.get("title"), "doc_no": doc.get("doc_no"), "classified_by": reason,
                       "fields": sorted(ctx.doc_fields(doc))},
@@ -375,7 +378,9 @@ def check_reg_stale(ctx: Context) -> Iterator[Finding]:
         col = ctx.doc_column(doc)
         shown_text = f"标注为“{shown.raw}”" if shown.status == "in_force" else "未标注失效"
         yield Finding(
-            "reg.stale", doc["url"], f"文件{reasons[0]['message']}，但页面仍{shown_text}",
+            "reg.stale", doc["url"],
+            f"{'《' + doc['title'][:60] + '》' if doc.get('title') else '文件'}{reasons[0]['message']}，"
+            f"但页面仍{shown_text}",
             page_url=_page_url(ctx, doc), column_name=(col or {}).get("name") or doc.get("column_name"),
             evidence={"title": doc.get("title"), "doc_no": doc.get("doc_no"), "shown": shown.raw,
                       "shown_status": shown.status, "as_of": ctx.as_of.isoformat(), "reasons": reasons},

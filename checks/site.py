@@ -75,7 +75,9 @@ def check_home_stale(ctx: Context) -> Iterator[Finding]:
     days = int(ctx.opt("site.home_max_age_days", 14))
     if ctx.as_of <= newest + dt.timedelta(days=days):
         return
-    yield Finding("home.stale", home["url"], f"首页最新信息为 {newest.isoformat()}，已超过 {days} 天未更新",
+    yield Finding("home.stale", home["url"],
+                  f"首页可到达的最新信息日期为 {newest.isoformat()}，至基准日 {ctx.as_of.isoformat()} "
+                  f"已 {(ctx.as_of - newest).days} 天无更新（时限 {days} 天）",
                   page_url=home["url"],
                   evidence={"newest": newest.isoformat(), "newest_url": where, "max_age_days": days,
                             "as_of": ctx.as_of.isoformat(), "days_since": (ctx.as_of - newest).days})
@@ -122,6 +124,9 @@ def check_site_identity_missing(ctx: Context) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------- meta.missing
+PAGE_KIND_ZH = {"home": "首页", "list": "栏目页", "document": "文章页"}  # message wording only
+
+
 def check_meta_missing(ctx: Context) -> Iterator[Finding]:
     required = {"document": ctx.opt("meta.document_required", []), "list": ctx.opt("meta.list_required", []),
                 "home": ctx.opt("meta.home_required", [])}
@@ -134,7 +139,8 @@ def check_meta_missing(ctx: Context) -> Iterator[Finding]:
         missing = [n for n in names if n.lower() not in have]
         if not missing:
             continue
-        yield Finding("meta.missing", url, f"页面缺少必选元数据：{', '.join(missing)}",
+        yield Finding("meta.missing", url,
+                      f"{PAGE_KIND_ZH.get(page.get('kind'), '页面')}缺少必选元数据：{'、'.join(missing)}",
                       page_url=url, column_name=page.get("column_name"),
                       evidence={"kind": page.get("kind"), "missing": missing, "present": sorted(meta)},
                       key=",".join(missing))
@@ -286,7 +292,9 @@ def check_interaction_unanswered(ctx: Context) -> Iterator[Finding]:
         if answered or ctx.as_of <= add_months(asked, months):
             continue
         yield Finding("interaction.unanswered", doc["url"],
-                      f"{asked.isoformat()} 的留言超过 {months} 个月未答复",
+                      f"{'留言“' + doc['title'][:40] + '”' if doc.get('title') else '留言'}提交于 {asked.isoformat()}，"
+                      f"至基准日 {ctx.as_of.isoformat()} 超过 {months} 个月未答复"
+                      f"{'（办理状态：' + status + '）' if status else ''}",
                       page_url=col["url"], column_name=col.get("name"),
                       evidence={"asked": asked.isoformat(), "status": status or None, "title": doc.get("title"),
                                 "max_age_months": months})

@@ -71,7 +71,9 @@ def check_doc_date_missing(ctx: Context) -> Iterator[Finding]:
             "fields": sorted(ctx.doc_fields(doc)),
             "list_date_counts": bool(ctx.opt("timeliness.list_date_counts", False)),
         }
-        yield Finding("doc.date_missing", doc["url"], "文件页面未标注发布日期（元数据表、发布时间行、PubDate 均无）",
+        title = f"《{doc['title'][:60]}》" if doc.get("title") else ""
+        yield Finding("doc.date_missing", doc["url"],
+                      f"文件{title}未标注发布日期（元数据表、发布时间行、PubDate 元数据中均未找到）",
                       page_url=_page_url(ctx, doc), column_name=_col_name(ctx, doc), evidence=ev)
 
 
@@ -96,10 +98,10 @@ def check_doc_untimely(ctx: Context) -> Iterator[Finding]:
             "calendar": sorted({ctx.calendar.source(written.year), ctx.calendar.source(published.year)}),
             "profile": getattr(ctx.profile, "name", None),
         }
-        late_by = f"，成文后第 {elapsed} 个工作日" if elapsed is not None else ""
+        late_by = f"（成文后第 {elapsed} 个工作日）" if elapsed is not None else ""
         yield Finding(
             "doc.untimely", doc["url"],
-            f"发布日期 {published.isoformat()} 晚于成文日期 {written.isoformat()} 后第 {n} 个工作日"
-            f"（{deadline.isoformat()}）{late_by}",
+            f"成文日期 {written.isoformat()}，发布日期 {published.isoformat()}{late_by}，超过 {n} 个工作日的"
+            f"公开时限（最迟应于 {deadline.isoformat()} 发布）",
             page_url=_page_url(ctx, doc), column_name=_col_name(ctx, doc), evidence=ev, key=str(n),
         )

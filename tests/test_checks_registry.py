@@ -1,13 +1,20 @@
-"""The registry tests itself: ids, severities, basis, sections, examples, profile keys."""
+"""The registry tests itself: ids, severities, basis, sections, examples, profile keys; every
+text a reader sees is Chinese, and so is every finding message the rules write."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
 from checks import registry
 from xxgk.profile import load_profile
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_PROSE = re.compile(r"\b[A-Za-z]+(?:[ ,;]+[A-Za-z]+){4,}\b")  # five English words in a row
+CHECKS = Path(registry.__file__).parent
 
 CONTRACT_IDS = {"link.broken", "doc.untimely", "doc.date_missing", "reg.validity_missing", "reg.stale",
                 "category.missing", "column.empty", "column.stale"}
@@ -29,10 +36,18 @@ def test_rule_record(rule):
     assert rule.severity in registry.SEVERITIES and rule.status in registry.STATUSES
     assert re.fullmatch(r"\d+\.\d+\.\d+", rule.since)
     assert rule.family in {"links", "timeliness", "regulations", "categories", "columns", "site"}
-    assert rule.title_zh and re.search(r"[\u4e00-\u9fff]", rule.title_zh)
-    for text in (rule.summary, rule.rationale, rule.fix, rule.bad, rule.good):
-        assert len(text.strip()) >= 10
+    assert rule.title_zh and CJK.search(rule.title_zh)
+    for name in ("summary", "rationale", "fix", "bad", "good"):
+        text = getattr(rule, name)
+        assert len(text.strip()) >= 10, f"{rule.id}.{name} too short"
+        assert CJK.search(text), f"{rule.id}.{name} is not Chinese"
+    for name in ("summary", "rationale", "fix"):  # prose, not code: no English sentences left
+        assert not ENGLISH_PROSE.search(getattr(rule, name)), f"{rule.id}.{name} has English prose"
+    assert len(CJK.findall(rule.summary)) >= 30 and len(CJK.findall(rule.rationale)) >= 20
     assert rule.basis and all(b.document and b.article for b in rule.basis)
+    assert all(CJK.search(b.document) and CJK.search(b.article) for b in rule.basis)
+    assert any(re.search(r"《.+》|〔\d{4}〕\d+号", b.document) for b in rule.basis), "cite a document by name"
+    assert "①" in rule.fix and "②" in rule.fix, f"{rule.id}: fix as concrete numbered steps"
     assert callable(rule.func)
 
 
@@ -52,9 +67,14 @@ def test_contract_severities():
 
 def test_render_text_sections():
     text = registry.render_text(registry.get("doc.untimely"))
-    for heading in ("# doc.untimely", "## What it checks", "## Why it matters (legal basis)", "## Example",
-                    "## How to fix", "## Profile options", "第二十六条", "timeliness.working_days"):
+    headings = ("# doc.untimely — 信息公开不及时", "## 检查内容（What it checks）", "## 为什么重要（Why it matters）",
+                "## 示例（Example）", "## 整改方法（How to fix）", "## 配置项（Profile options）")
+    for heading in headings + ("第二十六条", "timeliness.working_days", "不合格：", "合格："):
         assert heading in text
+    positions = [text.index(h) for h in headings]
+    assert positions == sorted(positions)  # the ruff doc shape, in order
+    assert text.index("## English summary") > positions[-1]  # Chinese first, the English gloss last
+    assert "出处未经核实" in registry.render_text(registry.get("link.redirect"))
     assert registry.get("nope") is None
     cat = registry.catalogue()
     assert [c["id"] for c in cat] == [r.id for r in registry.RULES]
@@ -88,3 +108,38 @@ def test_profile_arrays_have_uniform_keys():
     cats = [c["name"] for c in prof.get_path("categories.mandatory")]
     for part in ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开工作年度报告"):
         assert part in cats
+
+
+def _message_arg(call: ast.Call) -> ast.expr | None:
+    """The `message` argument of a Finding(...) or _finding(...) call in checks/*.py."""
+    for kw in call.keywords:
+        if kw.arg == "message":
+            return kw.value
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+    index = {"Finding": 2, "_finding": 6}.get(name)
+    return call.args[index] if index is not None and len(call.args) > index else None
+
+
+def _literal_text(node: ast.expr) -> str:
+    """The literal parts of a message expression (string constants and f-string text)."""
+    return "".join(n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+
+
+def test_finding_messages_are_chinese():
+    """Every message a rule writes is a Chinese sentence (the report shows it as is)."""
+    seen = 0
+    for path in sorted(CHECKS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name not in ("Finding", "_finding"):
+                continue
+            arg = _message_arg(node)
+            if arg is None or isinstance(arg, ast.Name):
+                continue  # a variable built above (checked through its literals below)
+            seen += 1
+            assert CJK.search(_literal_text(arg)), f"{path.name}:{node.lineno}: message is not Chinese"
+    assert seen >= 15
+    reasons = __import__("checks.links", fromlist=["_REASON_ZH"])._REASON_ZH
+    assert all(CJK.search(v) or v.startswith("HTTP") for v in reasons.values())
