@@ -27,7 +27,7 @@ _REASON_ZH = {
     "redirect_loop": "重定向循环",
     "too_many_redirects": "重定向次数过多",
     "soft_404": "返回的是错误页（软 404）",
-    "redirect": "经 {status} 重定向到 {final_url}",
+    "redirect": "经重定向后到达 {final_url}",
     "blocked": "被访问防护拦截（HTTP {status}），未能判断",
 }
 
@@ -106,10 +106,10 @@ def check_link_broken(ctx: Context) -> Iterator[Finding]:
 def check_link_redirect(ctx: Context) -> Iterator[Finding]:
     for target, page_url, rows, n_pages in _link_groups(ctx, ("redirect",)):
         yield _finding(ctx, "link.redirect", target, page_url, rows, n_pages,
-                       f"链接经过重定向：{_reason(target)}，宜改为最终地址")
+                       f"链接经过重定向：{_reason(target)}，宜直接链接最终地址")
 
 
 def check_link_blocked(ctx: Context) -> Iterator[Finding]:
     for target, page_url, rows, n_pages in _link_groups(ctx, ("blocked",)):
         yield _finding(ctx, "link.blocked", target, page_url, rows, n_pages,
-                       f"链接{_reason(target)}，需人工在浏览器中确认")
+                       f"链接{_reason(target)}，需人工在浏览器中确认能否打开")
