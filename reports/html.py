@@ -37,6 +37,7 @@ from . import waivers as waivers_mod
 from .catalogue import SEVERITY_ORDER, SEVERITY_ZH
 from .data import element_of, is_link_rule, load_findings
 
+SCOPE_ZH = {"home": "首页", "other": "首页以外的页面", "all": "全部页面"}
 PAGE_ITEMS = 200  # items (grouped findings) per list page
 PAGES_LISTED = 100  # pages listed under one grouped item before "… N more"
 CHANGES_LISTED = 1000  # rows per list on changes.html
@@ -121,6 +122,8 @@ def _env() -> Environment:
     env.filters["num"] = lambda x: "" if x is None else (f"{x:g}" if isinstance(x, float) else str(x))
     env.globals["LIFECYCLE_ZH"] = LIFECYCLE_ZH
     env.globals["STATUS_ZH"] = STATUS_ZH
+    env.globals["SCOPE_ZH"] = SCOPE_ZH
+    env.filters["rule_title"] = lambda rule_id: catalogue.rule_info(rule_id).get("title_zh") or rule_id
     # Our own static code (never crawled text), pinned by hash in the page's CSP: an injected
     # script or event handler would not run even if escaping ever failed.
     css, js = _static("_style.css"), _static("_script.js")
