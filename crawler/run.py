@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import sqlite3
@@ -290,6 +291,7 @@ def _child_main() -> int:
     started = time.monotonic()
     stats = crawl_here(job, emit)
     stats["seconds"] = round(time.monotonic() - started, 2)
+    stats["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
     emit({"result": stats})
     return 0
 
