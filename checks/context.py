@@ -35,6 +35,63 @@ class Finding:
     severity: str | None = None  # None: the rule's registered severity
 
 
+class _LazyRow(dict):
+    """A row without one large column, read by `load(url)` when asked for. `keep`: remember
+    the value (a page's extract: read for a few pages) or not (a document's body text: read
+    by several rules for every document, too large to keep them all)."""
+
+    def __init__(self, row: dict, column: str, load, keep: bool = False):
+        super().__init__(row)
+        self._column, self._load, self._keep = column, load, keep
+
+    def _value(self):
+        if super().__contains__(self._column):
+            return super().__getitem__(self._column)
+        value = self._load(super().__getitem__("url"))
+        if self._keep:
+            self[self._column] = value
+        return value
+
+    def get(self, key, default=None):
+        if key == self._column:
+            return self._value()  # the column always exists: its value, even None
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        return self._value() if key == self._column else super().__getitem__(key)
+
+    def __contains__(self, key):
+        return key == self._column or super().__contains__(key)
+
+
+_ROW_CLASSES: dict[tuple, type] = {}
+
+
+def _row_class(names: tuple[str, ...]) -> type:
+    """A slotted record class with dict-style read access (`row[k]`, `row.get(k)`)."""
+    cls = _ROW_CLASSES.get(names)
+    if cls is None:
+        def __init__(self, *values):
+            for name, value in zip(names, values):
+                setattr(self, name, value)
+
+        def get(self, key, default=None):
+            return getattr(self, key, default) if key in names else default
+
+        def __getitem__(self, key):
+            if key not in names:
+                raise KeyError(key)
+            return getattr(self, key)
+
+        def keys(self):
+            return list(names)
+
+        cls = type("Row", (), {"__slots__": names, "__init__": __init__, "get": get, "__getitem__": __getitem__,
+                               "__contains__": lambda self, key: key in names, "keys": keys})
+        _ROW_CLASSES[names] = cls
+    return cls
+
+
 class Context:
     def __init__(self, db, run_id: int, profile, as_of: dt.date, calendar: WorkCalendar | None = None):
         self.db = db
@@ -67,7 +124,18 @@ class Context:
 
     @cached_property
     def pages(self) -> dict[str, dict]:
-        return {p["url"]: p for p in self._rows("pages")}
+        """url -> pages row. The `extract` JSON (about 25 KB a page; two rules read it on a few
+        pages) is read from the store when a row is asked for it, so 20,000 pages fit in memory."""
+        if "pages" not in self.db.table_names():
+            return {}
+        names = [c for c in self.db["pages"].columns_dict if c != "extract"]
+        select = ", ".join(f"[{c}]" for c in names)
+        rows = self.db.query(f"select {select} from pages where run_id = ?", [self.run_id])
+        return {p["url"]: _LazyRow(p, "extract", self._page_extract, keep=True) for p in rows}
+
+    def _page_extract(self, url: str) -> str | None:
+        row = self.db.execute("select extract from pages where run_id = ? and url = ?", [self.run_id, url]).fetchone()
+        return row[0] if row else None
 
     @cached_property
     def pages_by_final_url(self) -> dict[str, dict]:
@@ -78,7 +146,22 @@ class Context:
 
     @cached_property
     def links(self) -> list[dict]:
-        return self._rows("links")
+        """Every link occurrence (`link["url"]`, `link.get("text")` ...) as compact rows.
+
+        20,000 pages hold ~1.7 million links, mostly the same header and footer ones: rows
+        with slots and shared strings take a fraction of the memory of dicts."""
+        if "links" not in self.db.table_names():
+            return []
+        names = list(self.db["links"].columns_dict)
+        row_class = _row_class(tuple(names))
+        shared: dict = {}
+        share = shared.setdefault
+        cursor = self.db.conn.execute(
+            f"select {', '.join(f'[{c}]' for c in names)} from links where run_id = ?", [self.run_id])
+        out = []
+        for values in cursor:
+            out.append(row_class(*[share(v, v) if isinstance(v, str) else v for v in values]))
+        return out
 
     @cached_property
     def targets(self) -> dict[str, dict]:
@@ -101,7 +184,19 @@ class Context:
 
     @cached_property
     def documents(self) -> list[dict]:
-        return sorted(self._rows("documents"), key=lambda d: d["url"])
+        """Document rows; `body_text` (up to 20,000 characters each) is read from the store
+        whenever a rule asks for it, never kept: 20,000 documents would hold ~500 MB."""
+        if "documents" not in self.db.table_names():
+            return []
+        names = [c for c in self.db["documents"].columns_dict if c != "body_text"]
+        rows = self.db.query(f"select {', '.join(f'[{c}]' for c in names)} from documents where run_id = ?",
+                             [self.run_id])
+        return sorted((_LazyRow(d, "body_text", self._body_text) for d in rows), key=lambda d: d["url"])
+
+    def _body_text(self, url: str) -> str | None:
+        row = self.db.execute("select body_text from documents where run_id = ? and url = ?",
+                              [self.run_id, url]).fetchone()
+        return row[0] if row else None
 
     @cached_property
     def column_of_list_page(self) -> dict[str, str]:

@@ -46,9 +46,24 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@lru_cache(maxsize=65536)
+LONG_TEXT = 2000  # characters: longer texts (document bodies) get a small cache of their own
+
+
 def simplify(text: str | None) -> str:
     """Traditional -> simplified, NFKC, whitespace folded to one space, stripped."""
+    if text and len(text) > LONG_TEXT:
+        return _simplify_long(text)
+    return _simplify(text)
+
+
+@lru_cache(maxsize=128)
+def _simplify_long(text: str) -> str:
+    # bounded by count: 20,000 bodies of 20,000 characters would hold ~800 MB
+    return _simplify.__wrapped__(text)
+
+
+@lru_cache(maxsize=65536)
+def _simplify(text: str | None) -> str:
     if not text:
         return ""
     text = nfkc(text)

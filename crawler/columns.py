@@ -114,15 +114,19 @@ def _name(rec: dict, row: dict) -> str | None:
 
 def _load_pages(db, run_id: int) -> list[dict]:
     rows = []
+    # links, follow and body_text (most of a record's bytes) are left in SQLite: memory stays
+    # small on big sites; _documents copies body_text with SQL
     for row in db.query(
-        "select url, final_url, status, kind, title, column_name, depth, extract from pages where run_id = ?",
+        "select url, final_url, status, kind, title, column_name, depth, case when json_valid(extract) "
+        "then json_remove(extract, '$.links', '$.follow', '$.body_text') else extract end as extract "
+        "from pages where run_id = ?",
         [run_id],
     ):
         rec = store.loads(row.pop("extract"), {}) or {}
         row["rec"] = {k: rec.get(k) for k in ("kind", "column", "breadcrumb", "meta", "pages", "entries",
                                               "subcolumns", "refresh", "empty_note", "title", "spa",
                                               "redirect", "fields", "published", "written",
-                                              "published_source", "body_text")}
+                                              "published_source")}
         rows.append(row)
     return rows
 
@@ -329,12 +333,15 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
             rec.get("title") or p["title"], row["index_no"], row["publisher"], row["doc_no"],
             rec.get("written"), published, source, row["validity"], row["effective"], expires,
             json.dumps(fields, ensure_ascii=False), json.dumps(rec.get("meta") or {}, ensure_ascii=False),
-            rec.get("body_text"),
         ))
     with db.conn:
         db.conn.execute("DELETE FROM documents WHERE run_id = ?", [run_id])
         db.conn.executemany(
             "INSERT OR REPLACE INTO documents (run_id, url, column_name, column_url, title, index_no, publisher, "
-            "doc_no, written, published, published_source, validity, effective, expires, fields, meta, body_text) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "doc_no, written, published, published_source, validity, effective, expires, fields, meta) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.conn.execute(
+            "UPDATE documents SET body_text = (SELECT json_extract(p.extract, '$.body_text') FROM pages p "
+            "WHERE p.run_id = documents.run_id AND p.url = documents.url AND json_valid(p.extract)) "
+            "WHERE run_id = ?", [run_id])
     return len(rows)

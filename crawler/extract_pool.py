@@ -70,13 +70,21 @@ class ExtractPool:
         self.broken = False
 
     def start(self) -> None:
+        """Start the workers now (spider opened: before the crawl's own threads do anything).
+
+        Workers are forked children of the crawl process (joined at close), so the CPU they
+        use is counted with the crawl's (`time`, rusage); a forkserver's would be lost."""
         if self.workers and self.executor is None and not self.broken:
             import multiprocessing
 
-            # forkserver: workers never inherit the reactor's threads and sockets
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["crawler.extract", "crawler.linkcheck"])
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm)
+            _warm()  # the workers inherit the imported extractor
+            try:
+                ctx = multiprocessing.get_context("fork")
+            except ValueError:  # no fork on this platform
+                ctx = multiprocessing.get_context()
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            for _ in range(self.workers):
+                self.executor.submit(_warm)
 
     async def extract(self, body: bytes, url: str, headers: dict, ctype: str):
         if self.executor is not None and not self.broken:
@@ -89,5 +97,5 @@ class ExtractPool:
 
     def close(self) -> None:
         if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
