@@ -72,7 +72,7 @@ def _row_class(names: tuple[str, ...]) -> type:
     cls = _ROW_CLASSES.get(names)
     if cls is None:
         def __init__(self, *values):
-            for name, value in zip(names, values):
+            for name, value in zip(names, values, strict=True):
                 setattr(self, name, value)
 
         def get(self, key, default=None):
