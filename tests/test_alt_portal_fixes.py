@@ -88,3 +88,33 @@ def test_a_document_with_an_index_number_is_disclosed_wherever_its_column_is(tmp
     r.document(SITE + "/big5/tzgg/t2.html", "新闻", column_url=SITE + "/big5/tzgg/",
                written="2026-11-02", published="2026-11-17", fields={"成文日期": "2026-11-02"})
     assert [f.url for f in run_rule(r, check_doc_untimely, as_of="2026-12-15")] == [SITE + "/big5/tzgg/t1.html"]
+
+
+def test_entry_date_inside_the_anchor():
+    html = ('<html><head><title>通知公告</title></head><body><ul>'
+            '<li><a href="/a/t20231109_1.html"><span class="t">关于开展安全生产检查的通知</span><span>2023-11-09</span></a></li>'
+            '<li><a href="/a/t20231108_2.html">关于做好冬季供暖工作的通知 [2023-11-08]</a></li>'
+            '<li><a href="/a/t20231107_3.html">市政府常务会议纪要（2023年11月7日）</a><span>2023-11-07</span></li>'
+            '</ul></body></html>')
+    rec = extract_page(html.encode(), "http://www.example.gov.cn/a/index.html")
+    assert rec["kind"] == "list"
+    assert [(e["title"], e["date"]) for e in rec["entries"]] == [
+        ("关于开展安全生产检查的通知", "2023-11-09"), ("关于做好冬季供暖工作的通知", "2023-11-08"),
+        ("市政府常务会议纪要（2023年11月7日）", "2023-11-07")]
+
+
+def test_stats_list_with_dates_inside_anchors(realpages_more):
+    body = (realpages_more / "list_stats_tjyqhdm_default.htm").read_bytes()
+    rec = extract_page(body, "http://www.stats.gov.cn/tjsj/tjbz/tjyqhdmhcxhfdm/default.htm")
+    assert rec["kind"] == "list"
+    assert rec["entries"][0] == {"title": "2019年", "date": "2020-02-25",
+                                 "url": "http://www.stats.gov.cn/tjsj/tjbz/tjyqhdmhcxhfdm/2019/index.html"}
+
+
+def test_query_list_pages_are_sub_columns():
+    html = ('<html><head><meta charset="utf-8"><title>法定主动公开内容</title></head><body>'
+            '<div class="location">当前位置：<a href="/">首页</a> &gt; 法定主动公开内容</div>'
+            '<h3><a href="/xxgk/fdzdgknr/zfcg/iList.jsp?cat_id=1031">政府采购</a></h3>'
+            '<h3><a href="/xxgk/fdzdgknr/tjsj/index.html">统计数据</a></h3></body></html>')
+    rec = extract_page(html.encode(), "http://www.example.gov.cn/xxgk/fdzdgknr/index.html")
+    assert [s["title"] for s in rec["subcolumns"]] == ["政府采购", "统计数据"]

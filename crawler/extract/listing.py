@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from .dates import DATE_RE, parse_date
+from .dates import DATE_RE, parse_date, pure_date
 from .dom import el_text, parse_fragment
 from .text import fold, halfwidth, nospace, t2s
 from .urls import Resolver
@@ -45,7 +45,7 @@ _URL_DATE_RE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_|/art/(\d{4})/(\d{1,2})/(\d{
 _SHORT_DATE_RE = re.compile(r"(?<![\d-])(\d{1,2})[-/.月](\d{1,2})日?(?![\d-])")
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div", "dl"})
 _COLUMN_URL_RE = re.compile(r"/$|/index\.s?html?$|/index\.jsp$|/col/col\d+/|/default\.s?html?$|/list\.s?html?$|"
-                            r"/column-index-1\.s?html?$",
+                            r"/column-index-1\.s?html?$|/i?list\w{0,12}\.(?:jsp|do|action|aspx?|php)$",
                             re.IGNORECASE)
 
 
@@ -107,6 +107,31 @@ def _item_of(a):
     return None
 
 
+# a numeric date closing an anchor's text after a space or an opening bracket (not "纪要（2023年11月9日）")
+_TRAILING_DATE_RE = re.compile(r"(?:\s+\[?|\s*[\[【])\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s*[\]】]?$")
+
+
+def _split_anchor_date(a, title: str) -> tuple[str, str | None]:
+    """An anchor that holds its entry's date too (``<a><font>2019年</font><font>2020-02-25</font></a>``,
+    ``<a>关于…的通知 [2023-11-09]</a>``): (title without the date, the date)."""
+    for el in a.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        text = fold("".join(el.itertext()))
+        d = pure_date(text) if text and len(text) <= 30 else None
+        if d:
+            rest = fold(title.replace(text, " ", 1))
+            if rest:
+                return rest, d
+    m = _TRAILING_DATE_RE.search(title)
+    if m and m.start() > 0:
+        d = pure_date(m.group(0))
+        rest = fold(title[: m.start()])
+        if d and rest:
+            return rest, d
+    return title, None
+
+
 def entries_in(root, res: Resolver, exclude=None, anchors: dict | None = None) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
@@ -126,6 +151,9 @@ def entries_in(root, res: Resolver, exclude=None, anchors: dict | None = None) -
             continue
         if title is None:
             title = fold("".join(a.itertext()))
+        in_date = None
+        if title and DATE_RE.search(title):
+            title, in_date = _split_anchor_date(a, title)
         title = title or fold(a.get("title"))
         if a.get("title") and len(fold(a.get("title"))) > len(title) and title.endswith(("...", "…")):
             title = fold(a.get("title"))
@@ -134,7 +162,7 @@ def entries_in(root, res: Resolver, exclude=None, anchors: dict | None = None) -
         item = _item_of(a)
         if item is None:
             continue
-        date = _entry_date(item, a, url)
+        date = in_date or _entry_date(item, a, url)
         if date is None and (len(nospace(title)) < 8 or not _DOC_URL_RE.search(url)):
             continue
         seen.add(url)

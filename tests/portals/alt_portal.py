@@ -222,6 +222,10 @@ class Portal:
             items = "\n".join(f'<li><a href="{h}" target="_blank" title="{t}">{t}</a><span class="date">{d}</span></li>'
                               for h, t, d in entries)
             lst = f'<ul class="news-list">\n{items}\n</ul>'
+        elif style == "inner":  # the date inside the anchor (国家统计局-style lists)
+            items = "\n".join(f'<li><a href="{h}" target="_blank"><span class="tit">{t}</span>'
+                              f'<span class="time">{d}</span></a></li>' for h, t, d in entries)
+            lst = f'<ul class="list-inner">\n{items}\n</ul>'
         else:  # table rows
             items = "\n".join(f'<tr><td class="bt"><a href="{h}" target="_blank">{t}</a></td><td class="rq">{d}</td></tr>'
                               for h, t, d in entries)
@@ -496,7 +500,8 @@ def _platform(p: Portal) -> None:
 
     # 法定主动公开内容 (parent)
     subs = [("/xxgk/fdzdgknr/jgzn/index.html", "机构职能"), ("/xxgk/fdzdgknr/zcwj/index.html", "政策文件")]
-    subs += [(f"/xxgk/fdzdgknr/{s}/index.html", n) for s, n in SIMPLE]
+    subs += [(f"/xxgk/fdzdgknr/{s}/index.html" if s != "zfcg" else "/xxgk/fdzdgknr/zfcg/iList.jsp?cat_id=1031", n)
+             for s, n in SIMPLE]
     subs += [("/xxgk/fdzdgknr/xzzf/index.html", "行政执法公示"), ("/xxgk/fdzdgknr/rsxx/index.html", "人事信息"),
              ("/xxgk/fdzdgknr/gysy/index.html", "公益事业"), ("/xxgk/fdzdgknr/tdzs/index.html", "土地征收"),
              ("/xxgk/fdzdgknr/zagl/index.html", "治安管理")]
@@ -509,7 +514,7 @@ def _platform(p: Portal) -> None:
 
     # simple list columns: 2 documents each, fresh
     for n, (slug, name) in enumerate(SIMPLE):
-        if slug == "zcjd":
+        if slug in ("zcjd", "zfcg"):
             continue
         col = _col(name, f"/xxgk/fdzdgknr/{slug}/index.html", FD)
         entries = []
@@ -524,7 +529,25 @@ def _platform(p: Portal) -> None:
             path = f"/xxgk/fdzdgknr/{slug}/content_{72000 + n * 10 + k}.html"
             p.doc(col, path, t, written=w, published=d, docno=f"青政办发〔{d.year}〕{n * 2 + k + 40}号" if k else "")
             entries.append((f"content_{72000 + n * 10 + k}.html", t, f"{d.year}-{d.month:02d}-{d.day:02d}"))
-        p.list_page(col, col["url_path"], entries, style="table" if n % 2 else "ul")
+        p.list_page(col, col["url_path"], entries, style=("ul", "table", "inner")[n % 3])
+
+    # 政府采购: 四川-style iList.jsp?cat_id=…&cur_page=N anchors (下一页 / 尾页), 5 documents over 3 pages
+    cg = _col("政府采购", "/xxgk/fdzdgknr/zfcg/iList.jsp?cat_id=1031", FD)
+    cg_docs = []
+    for k in range(5):
+        d = AS_OF - dt.timedelta(days=5 + k * 7)
+        t = f"青禾市{TOPICS[k + 8]}项目{['公开招标', '竞争性磋商', '询价', '单一来源', '成交结果'][k]}公告"
+        path = f"/xxgk/fdzdgknr/zfcg/content_{76000 + k}.html"
+        p.doc(cg, path, t, written=d - dt.timedelta(days=1), published=d)
+        cg_docs.append((f"content_{76000 + k}.html", t, d.isoformat()))
+    for pg in (1, 2, 3):
+        pager = " ".join(f'<a href="iList.jsp?cat_id=1031&amp;cur_page={n}">{n}</a>' for n in (1, 2, 3) if n != pg)
+        if pg < 3:
+            pager += f' <a href="iList.jsp?cat_id=1031&amp;cur_page={pg + 1}">下一页</a>'
+            pager += ' <a href="iList.jsp?cat_id=1031&amp;cur_page=3">尾页</a>'
+        p.list_page(cg, cg["url_path"] + ("" if pg == 1 else f"&cur_page={pg}"), cg_docs[(pg - 1) * 2: pg * 2],
+                    pager=pager, style="table")
+    p.res[enc_path(cg["url_path"] + "&cur_page=1")] = p.res[enc_path(cg["url_path"])]  # the same page
 
     # 政策解读: TRS createPageHTML called with variables, 3 pages, no <a> to index_N
     jd = _col("政策解读", "/xxgk/fdzdgknr/zcjd/index.html", FD)
