@@ -486,8 +486,12 @@ class PortalSpider(scrapy.Spider):
                 yield from self._skip(url, reason, f"depth {depth}", page_url)
                 continue
             self.page_seen.add(url)
+            # priority -depth: shallower pages first (breadth-first), whatever order the
+            # callbacks finish in; a page's depth is then its shortest link distance, so
+            # crawl.max_depth does not cut pages reached first through a long pager chain
             req = self._issue(url, {"role": "page", "url0": url, "depth": depth, "referer": page_url,
-                                    "encoding": encoding, "cond": self.validators.get(url)}, encoding=encoding)
+                                    "encoding": encoding, "cond": self.validators.get(url)}, encoding=encoding,
+                              priority=-depth)
             if isinstance(req, scrapy.Request):
                 self.target_seen.add(url)
                 yield req
