@@ -164,7 +164,7 @@ class Portal:
 <td class="lab">生成日期：</td><td>{cn_date(written) if written else '&nbsp;'}</td></tr>
 <tr><td class="lab">标&nbsp;&nbsp;&nbsp;&nbsp;题：</td><td colspan="3">{title}</td></tr>
 <tr><td class="lab">发文字号：</td><td>{docno or '无'}</td>
-<td class="lab">公开日期：</td><td>{pub_s if published else '&nbsp;'}</td></tr>
+<td class="lab">公开日期 ：</td><td>&nbsp;{pub_s if published else '&nbsp;'}&nbsp;</td></tr>
 {v}{extra_rows}
 </table>"""
         elif table == "hw":
@@ -193,7 +193,9 @@ class Portal:
                     f'<span>来源：青禾日报</span>&nbsp;&nbsp;<span>浏览次数：<em id="hits"></em></span></div>')
         metas = (f'<meta name="ColumnName" content="{col["name"]}">\n<meta name="ArticleTitle" content="{title}">\n'
                  f'<meta name="ContentSource" content="青禾市人民政府办公室">')
-        if pubdate_meta and published:
+        if pubdate_meta == "first" and published:  # gov.cn-style non-standard meta
+            metas += f'\n<meta name="firstpublishedtime" content="{pub_s}-09:30:00">'
+        elif pubdate_meta and published:
             metas += f'\n<meta name="PubDate" content="{pub_s} 09:00">'
         text = body or (f"<p>　　为进一步做好{col['name']}相关工作，根据有关规定，结合本市实际，现就有关事项通知如下。</p>"
                         f"<p>　　一、提高认识，加强组织领导。二、突出重点，狠抓工作落实。三、强化督查，确保取得实效。</p>")
@@ -760,8 +762,8 @@ def _policy(p: Portal) -> None:
                        '<p><img src="/images/logo.png" alt="发布日期：2026-10-08"></p>')
             p.findings["doc.date_missing"].add(url)
         elif kind == "meta_only":
-            p.doc(qt, path, title, written=None, published=pb, table=None, pubdate_meta=True)
-            p.must_not["doc.date_missing"].append({"url": url, "why": "PubDate meta only"})
+            p.doc(qt, path, title, written=None, published=pb, table=None, pubdate_meta="first")
+            p.must_not["doc.date_missing"].append({"url": url, "why": "firstpublishedtime meta only (2026-10-12-09:30:00)"})
         elif kind == "line_only":
             p.doc(qt, path, title, written=None, published=pb, table=None, line=True, pubdate_meta=False)
             p.must_not["doc.date_missing"].append({"url": url, "why": "发布时间 line only"})
