@@ -162,12 +162,18 @@ def run_audit(
     job_dir: str | Path | None = None,
     on_progress: Callable[[dict], None] | None = None,
     full: bool = False,
+    redis_url: str | None = None,
+    workers: int = 2,
 ) -> AuditResult:
     """One audit. With `job_dir`, an unfinished run of the same start URL and job directory
     (killed, or interrupted) is continued instead of starting a new one (see JobDir).
     A site audited before is re-audited incrementally (conditional requests against the
-    previous completed run, crawler.incremental) unless `full` or `crawl.incremental` is off."""
+    previous completed run, crawler.incremental) unless `full` or `crawl.incremental` is off.
+    With `redis_url`, the crawl is shared by `workers` local worker processes (and any
+    `xxgk worker` joining through that Redis), see crawler.distributed; such a crawl is full."""
     start_url = validate_start_url(start_url)
+    if redis_url and job_dir:
+        raise AuditError("--redis and --job-dir cannot be combined (a distributed crawl repairs itself from the run's rows)")
     db_path = Path(db_path)
     try:
         store.check_writable(db_path)
@@ -177,7 +183,8 @@ def run_audit(
     try:
         return _run_audit(start_url, db_path=db_path, profile=profile, as_of=as_of, report_dir=report_dir,
                           max_pages=max_pages, concurrency=concurrency, delay=delay,
-                          ignore_robots=ignore_robots, job=job, on_progress=on_progress, full=full)
+                          ignore_robots=ignore_robots, job=job, on_progress=on_progress, full=full,
+                          redis_url=redis_url, workers=workers)
     finally:
         if job is not None:
             job.close()
@@ -239,6 +246,8 @@ def _run_audit(
     job: JobDir | None,
     on_progress: Callable[[dict], None] | None,
     full: bool = False,
+    redis_url: str | None = None,
+    workers: int = 2,
 ) -> AuditResult:
 
     import checks
@@ -256,6 +265,9 @@ def _run_audit(
     }
     if full:
         settings["full"] = True
+    if redis_url:
+        settings["workers"] = workers
+        full = True  # workers elsewhere cannot read the previous run
     resumed = job.unfinished_run(db, start_url) if job else None
     if resumed is not None:
         run_id = resumed
@@ -276,13 +288,20 @@ def _run_audit(
 
     status, error = "completed", None
     try:
-        stats = crawl(
-            db, run_id, start_url, profile,
-            max_pages=max_pages, concurrency=concurrency, delay=delay,
-            ignore_robots=ignore_robots, job_dir=job.path if job else None, on_progress=on_progress,
-            resume=resumed is not None, pass_fds=(job.fd,) if job else (),
-            previous_run=previous, full=full,
-        )
+        if redis_url:
+            from crawler.distributed import crawl_distributed
+
+            stats = crawl_distributed(
+                db, run_id, start_url, profile, redis_url=redis_url, workers=workers, max_pages=max_pages,
+                concurrency=concurrency, delay=delay, ignore_robots=ignore_robots, on_progress=on_progress)
+        else:
+            stats = crawl(
+                db, run_id, start_url, profile,
+                max_pages=max_pages, concurrency=concurrency, delay=delay,
+                ignore_robots=ignore_robots, job_dir=job.path if job else None, on_progress=on_progress,
+                resume=resumed is not None, pass_fds=(job.fd,) if job else (),
+                previous_run=previous, full=full,
+            )
     except KeyboardInterrupt:
         stats, status = {"interrupted": True}, "interrupted"
     if stats.get("interrupted"):

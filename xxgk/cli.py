@@ -94,6 +94,9 @@ def audit(
     job_dir: Path = typer.Option(None, "--job-dir", help="Keep crawl state here so a killed audit can resume."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary (for cron)."),
     full: bool = typer.Option(False, "--full", help="Fetch and check everything again (no incremental re-audit)."),
+    redis: str = typer.Option(None, "--redis", help="Share the crawl through Redis, e.g. redis://HOST:6379/0 "
+                              "(`xxgk worker --redis ...` processes may join)."),
+    workers: int = typer.Option(2, "--workers", min=0, help="With --redis: local worker processes (0: only joined ones)."),
 ) -> None:
     """Crawl URL, run every rule, write SQLite at --db and an HTML report under --report."""
     from xxgk.audit import AuditError, parse_as_of, run_audit
@@ -110,7 +113,7 @@ def audit(
             result = run_audit(
                 url, db_path=db, profile=prof, as_of=day, report_dir=report, max_pages=max_pages,
                 concurrency=concurrency, delay=delay, ignore_robots=ignore_robots, job_dir=job_dir,
-                on_progress=progress.update, full=full,
+                on_progress=progress.update, full=full, redis_url=redis, workers=workers,
             )
     except AuditError as exc:
         raise _fail(str(exc)) from exc
@@ -291,6 +294,27 @@ def batch(
     index = run_batch(entries, db_path=db, out_dir=out, as_of=day, concurrency=concurrency, delay=delay,
                       max_pages=max_pages, echo=None if quiet else typer.echo)
     typer.echo(f"overview: {index}")
+
+
+@app.command()
+def worker(
+    redis: str = typer.Option(..., "--redis", help="The Redis of the crawls to join, e.g. redis://HOST:6379/0."),
+    idle_exit: float = typer.Option(None, "--idle-exit", min=0.0, help="Exit after this many seconds without a crawl "
+                                    "(default: wait for ever)."),
+    once: bool = typer.Option(False, "--once", help="Exit after joining one crawl."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Join the crawls announced in Redis by `xxgk audit URL --redis ...` (one after another)."""
+    from crawler.distributed import run_worker
+
+    try:
+        joined = run_worker(redis, idle_exit=idle_exit, once=once, echo=None if quiet else typer.echo)
+    except KeyboardInterrupt:
+        raise _fail("interrupted", EXIT_INTERRUPTED) from None
+    except Exception as exc:  # noqa: BLE001 - redis unreachable, bad URL
+        raise _fail(f"cannot use Redis at {redis}: {exc}") from exc
+    if not quiet:
+        typer.echo(f"joined {joined} crawl(s)")
 
 
 @rules_app.callback(invoke_without_command=True)

@@ -1,0 +1,675 @@
+"""Many workers on one crawl through Redis (scrapy-redis): `xxgk audit URL --redis URL --workers N`
+and `xxgk worker --redis URL`.
+
+Roles:
+
+- the coordinator (`crawl_distributed`, called by `xxgk.audit` in place of `crawler.run.crawl`)
+  owns the database. It announces a job in Redis (`xxgk:jobs`, `xxgk:{job}:job`), starts N
+  local workers (any number of `xxgk worker` processes on other machines may join), and is
+  the single writer: workers push their row batches to the list `xxgk:{job}:rows`, the
+  coordinator writes them into the run, one transaction per batch. When the crawl is done
+  it checks that nothing was lost and, if something was (a worker killed midway), runs the
+  resume pass of `crawler.resume` on the run, which requests exactly what is missing.
+- a worker runs the normal `PortalSpider` (subclass `DistributedPortalSpider`) with the
+  scrapy-redis scheduler: one shared priority queue (priority -depth, breadth-first as in
+  one process); requests are serialised with their `meta["xxgk"]` state, so any worker can
+  continue any request (redirect chains, retries).
+
+State shared in Redis (what one process keeps in memory and two processes must agree on):
+URLs seen as pages (`page_seen`), targets with a result written or coming (`target_seen`),
+skipped URLs, page skip reasons, the trap counters of `Scope.admit` (one Lua script, so
+`max_pages`, `max_per_pattern` and `max_query_variants` hold for the whole crawl) and the
+home URLs / portal hosts learnt from the start URL's redirects. A URL is claimed with SADD:
+exactly one worker fetches it. Per-worker state: soft-404 fingerprints (each worker probes
+a host once itself; probes and the start URL's redirect chain stay in the worker's own
+queue) and delayed retries.
+
+Why rows go through Redis rather than per-worker SQLite files merged at the end: workers on
+other machines need nothing but the Redis address, the run is complete in the database the
+moment the crawl ends, and a batch is one RPUSH, so a killed worker loses only its
+unflushed batch, which the resume pass refetches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
+from twisted.internet import task
+
+from crawler.pipelines import TABLES, StorePipeline
+from crawler.spiders.portal import PortalSpider
+from crawler.spiders.scope import Scope, path_pattern
+
+JOBS = "xxgk:jobs"  # set of active job ids
+BUSY_TTL = 3.0  # seconds a worker's busy mark lives without renewal (a killed worker's expires)
+
+
+def connect(url: str):
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def key(job: str, name: str) -> str:
+    return f"xxgk:{job}:{name}"
+
+
+# ---------------------------------------------------------------------------- shared state
+
+
+class SharedSet:
+    """A set in Redis with a local cache of members (members are never removed by the crawl).
+
+    `x in s` *claims* x: it answers True when x was already a member, else adds it (SADD,
+    atomic across workers) and answers False. The spider asks `in` right before it adds
+    the URL itself (check-then-add), so this makes every such check a race-free claim.
+    For page_seen only page candidates that are not skipped are claimed (`claim_if`): the
+    spider tests those two conditions after `in page_seen` and then does not add the URL.
+    """
+
+    def __init__(self, r, name: str, claim_if: Callable[[str], bool] | None = None):
+        self.r, self.name, self.local = r, name, set()
+        self.claim_if = claim_if  # values `in` may claim (else: a plain membership test)
+
+    def __contains__(self, value: str) -> bool:
+        if value in self.local:
+            return True
+        if self.claim_if is not None and not self.claim_if(value):
+            if self.r.sismember(self.name, value):
+                self.local.add(value)
+                return True
+            return False
+        self.local.add(value)
+        return not self.r.sadd(self.name, value)
+
+    def add(self, value: str) -> None:
+        if value not in self.local:
+            self.local.add(value)
+            self.r.sadd(self.name, value)
+
+    def discard(self, value: str) -> None:
+        self.local.discard(value)
+        self.r.srem(self.name, value)
+
+    def prefetch(self, values: list[str]) -> None:
+        """Learn in one round trip which of `values` are members already."""
+        todo = [v for v in values if v not in self.local]
+        if todo:
+            for value, member in zip(todo, self.r.smismember(self.name, todo), strict=True):
+                if member:
+                    self.local.add(value)
+
+    def __len__(self) -> int:
+        return int(self.r.scard(self.name))
+
+
+class SharedSkips(dict):
+    """URL -> skip reason (`page_skipped`), in a Redis hash; a skipped URL is no page seen."""
+
+    def __init__(self, r, name: str, page_seen: SharedSet):
+        super().__init__()
+        self.r, self.name, self.page_seen = r, name, page_seen
+        self.missing: set[str] = set()  # known not skipped as of the last prefetch (this page)
+
+    def _load(self, url: str) -> str | None:
+        if dict.__contains__(self, url):
+            return dict.__getitem__(self, url)
+        if url in self.missing:
+            return None
+        value = self.r.hget(self.name, url)
+        if value is None:
+            return None
+        value = value.decode()
+        dict.__setitem__(self, url, value)
+        return value
+
+    def __contains__(self, url) -> bool:
+        return self._load(url) is not None
+
+    def __getitem__(self, url):
+        value = self._load(url)
+        if value is None:
+            raise KeyError(url)
+        return value
+
+    def get(self, url, default=None):
+        value = self._load(url)
+        return default if value is None else value
+
+    def __setitem__(self, url, reason) -> None:
+        dict.__setitem__(self, url, reason)
+        self.missing.discard(url)
+        self.r.hsetnx(self.name, url, reason)
+        # the `in page_seen` check before Scope.admit claimed it; one process never adds a
+        # skipped URL to page_seen (a redirect may still lead there)
+        self.page_seen.discard(url)
+
+    def setdefault(self, url, reason):
+        value = self._load(url)
+        if value is None:
+            self[url] = reason
+            return reason
+        return value
+
+    def prefetch(self, values: list[str]) -> None:
+        todo = [v for v in values if not dict.__contains__(self, v)]
+        self.missing = set()
+        if todo:
+            for url, value in zip(todo, self.r.hmget(self.name, todo), strict=True):
+                if value is None:
+                    self.missing.add(url)
+                else:
+                    dict.__setitem__(self, url, value.decode())
+
+
+_ADMIT = """
+local pat = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+if tonumber(ARGV[3]) > 0 and pat >= tonumber(ARGV[3]) then return 'trap_pattern' end
+if ARGV[2] ~= '' and tonumber(ARGV[4]) > 0 then
+  if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 and redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[4]) then
+    return 'trap_query'
+  end
+end
+if tonumber(ARGV[5]) > 0 and tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[5]) then
+  return 'max_pages'
+end
+redis.call('INCR', KEYS[1])
+redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+if ARGV[2] ~= '' then redis.call('SADD', KEYS[3], ARGV[2]) end
+return ''
+"""
+
+
+class SharedScope(Scope):
+    """`Scope` whose trap counters live in Redis (one Lua script per admitted URL)."""
+
+    def __init__(self, scope: Scope, r, job: str):
+        self.__dict__.update(scope.__dict__)
+        self.r, self.job = r, job
+        self._admit = r.register_script(_ADMIT)
+
+    def add_host(self, host: str) -> None:
+        super().add_host(host)
+        self.r.sadd(key(self.job, "hosts"), host.lower())
+
+    def admit(self, url: str, depth: int) -> str | None:
+        from crawler.linkcheck import matches_any
+
+        if matches_any(self.ignore_patterns, url):
+            return "ignored"
+        parts = urlsplit(url)
+        if parts.query and matches_any(self.trap_query_patterns, parts.query):
+            return "trap_query"
+        if depth > self.max_depth:
+            return "trap_depth"
+        keys = [key(self.job, "pages"), key(self.job, "patterns"),
+                key(self.job, f"q:{parts.hostname}{parts.path}")]
+        args = [path_pattern(url), parts.query or "", self.max_per_pattern, self.max_query_variants, self.max_pages]
+        reason = self._admit(keys=keys, args=args)
+        reason = reason.decode() if isinstance(reason, bytes) else reason
+        return reason or None
+
+
+# ---------------------------------------------------------------------------- the worker's spider
+
+
+class DistributedPortalSpider(PortalSpider):
+    """The portal spider with its cross-worker state in Redis (see the module docstring)."""
+
+    name = "portal"
+
+    def __init__(self, *args, redis_url: str, job: str, worker: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.redis_url, self.job, self.worker = redis_url, job, worker
+        self.r = connect(redis_url)
+        self.scope = SharedScope(self.scope, self.r, job)
+        self.page_seen = SharedSet(self.r, key(job, "page_seen"),
+                                   claim_if=lambda u: self.scope.is_page_candidate(u) and u not in self.page_skipped)
+        self.target_seen = SharedSet(self.r, key(job, "target_seen"))
+        self.skipped_seen = SharedSet(self.r, key(job, "skipped_seen"))
+        self.page_skipped = SharedSkips(self.r, key(job, "page_skipped"), self.page_seen)
+        self.home_final = False
+        self._idle_since: float | None = None
+
+    def _on_opened(self, spider):
+        super()._on_opened(spider)
+        self._poke = task.LoopingCall(self._tick)
+        self._poke.start(0.25, now=False)
+
+    def _on_closed(self, spider, reason):
+        if getattr(self, "_poke", None) is not None and self._poke.running:
+            self._poke.stop()
+        super()._on_closed(spider, reason)
+        self.r.delete(key(self.job, f"busy:{self.worker}"))
+
+    # -- shared home URLs and hosts (learnt from the start URL's redirects by one worker)
+
+    def refresh_home(self) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        pipe.smembers(key(self.job, "home"))
+        pipe.smembers(key(self.job, "hosts"))
+        pipe.get(key(self.job, "home_final"))
+        home, hosts, final = pipe.execute()
+        self.home_urls.update(v.decode() for v in home)
+        self.scope.hosts.update(v.decode() for v in hosts)
+        self.home_final = bool(final)
+
+    def _publish_home(self) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        pipe.sadd(key(self.job, "home"), *self.home_urls)
+        pipe.sadd(key(self.job, "hosts"), *self.scope.hosts)
+        if self.start_redirect:
+            pipe.set(key(self.job, "start_redirect"), self.start_redirect)
+        pipe.set(key(self.job, "home_final"), 1)
+        pipe.execute()
+        self.home_final = True
+
+    async def start(self):
+        # the first worker seeds the crawl; the others take requests from the shared queue
+        if not self.r.set(key(self.job, "seeded"), self.worker, nx=True):
+            return
+        self.r.set(key(self.job, f"busy:{self.worker}"), 1, px=int(BUSY_TTL * 1000))
+        async for out in super().start():
+            yield out
+
+    def _follow(self, record: dict, page_url: str, st: dict):
+        if st.get("url0") == self.start_url and not self.home_final:
+            self._publish_home()  # before any request of another worker can depend on it
+        urls = [u.split("#", 1)[0] for u in record.get("follow") or [] if u]
+        links = [(link.get("url") or "").strip().split("#", 1)[0] for link in record.get("links") or []]
+        self.page_seen.prefetch(urls)
+        self.page_skipped.prefetch(urls + links)
+        self.target_seen.prefetch(urls + links)
+        yield from super()._follow(record, page_url, st)
+
+    # -- when is the shared crawl over?
+
+    def busy(self) -> bool:
+        engine = self.crawler.engine
+        try:
+            active = bool(engine.downloader.active) or not engine.scraper.slot.is_idle()
+        except Exception:  # noqa: BLE001 - engine not ready / closing
+            active = True
+        parked = any(h["parked"] for h in self.hosts.values())
+        slot = engine._slot  # noqa: SLF001
+        local = getattr(slot.scheduler, "local", ()) if slot is not None else ()
+        return active or parked or bool(self.later) or bool(local)
+
+    def _tick(self) -> None:
+        engine = self.crawler.engine
+        if self.busy():
+            self.r.set(key(self.job, f"busy:{self.worker}"), 1, px=int(BUSY_TTL * 1000))
+        if engine is not None and engine._slot is not None:  # noqa: SLF001
+            engine._slot.nextcall.schedule()  # noqa: SLF001 - pull from the shared queue now, not in 5 s
+
+    def others_busy(self) -> bool:
+        mine = key(self.job, f"busy:{self.worker}").encode()
+        return any(k != mine for k in self.r.scan_iter(match=key(self.job, "busy:*"), count=100))
+
+    def _on_idle(self, spider):
+        super()._on_idle(spider)  # delayed retries, lost probes
+        if self.r.zcard(key(self.job, "requests")) or self.others_busy():
+            self._idle_since = None
+            raise DontCloseSpider
+        now = time.monotonic()
+        if self._idle_since is None:
+            self._idle_since = now
+        if now - self._idle_since < 0.6:  # idle on two looks, 0.6 s apart
+            raise DontCloseSpider
+
+
+class Scheduler(RedisScheduler):
+    """scrapy-redis's scheduler, plus a local queue for what must stay in this worker: the
+    soft-404 probes (their answer completes judgements parked here) and the start URL's
+    redirect chain (it decides the home URLs and hosts the other workers then load)."""
+
+    def open(self, spider):
+        self.local: deque = deque()
+        self.spider = spider
+        return super().open(spider)
+
+    def __len__(self):
+        return len(self.local) + len(self.queue)
+
+    def _is_local(self, request) -> bool:
+        st = request.meta.get("xxgk") or {}
+        return st.get("role") == "probe" or st.get("url0") == getattr(self.spider, "start_url", None)
+
+    def enqueue_request(self, request):
+        if self._is_local(request):
+            self.local.append(request)
+            return True
+        return super().enqueue_request(request)
+
+    def next_request(self):
+        if self.local:
+            return self.local.popleft()
+        spider = self.spider
+        if not spider.home_final:
+            spider.refresh_home()
+        request = super().next_request()
+        if request is not None:
+            spider.r.set(key(spider.job, f"busy:{spider.worker}"), 1, px=int(BUSY_TTL * 1000))
+        return request
+
+    def has_pending_requests(self):
+        return bool(self.local) or len(self.queue) > 0
+
+
+class RowsPipeline(StorePipeline):
+    """The store pipeline writing its batches to Redis (`xxgk:{job}:rows`) for the coordinator."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipe = super().from_crawler(crawler)
+        pipe.r = connect(crawler.settings.get("REDIS_URL"))
+        pipe.rows_key = key(crawler.settings.get("XXGK_JOB"), "rows")
+        return pipe
+
+    def open_spider(self, spider=None):
+        self.db = None
+
+    def flush(self) -> None:
+        self.last_flush = time.monotonic()
+        if not self.pending:
+            return
+        batch = {table: rows for table, rows in self.buffers.items() if rows}
+        self.r.rpush(self.rows_key, json.dumps({"rows": batch}, ensure_ascii=False))
+        for table, rows in batch.items():
+            self.counts[table] += len(rows)
+        self.buffers = {name: [] for name in TABLES}
+        self.reused.clear()  # workers crawl in full (no previous run to copy from)
+        self.pending = 0
+
+    def close_spider(self, spider=None):
+        self.flush()
+        spider = spider or getattr(self.crawler, "spider", None)
+        scrapy_stats = spider.crawler.stats.get_stats() if spider is not None else {}
+        counters = dict(getattr(spider, "counters", {}) or {})
+        stats = {**counters, **{t: self.counts[t] for t in ("pages", "links", "targets")},
+                 "requests": scrapy_stats.get("downloader/request_count", 0),
+                 "bytes": scrapy_stats.get("downloader/response_bytes", 0),
+                 "started": str(scrapy_stats.get("start_time")), "closed": time.time(),
+                 "interrupted": bool(getattr(spider, "interrupted", False))}
+        if spider is not None:
+            spider.final_stats = stats
+        self.r.rpush(self.rows_key, json.dumps({"worker": getattr(spider, "worker", "?"), "stats": stats},
+                                               ensure_ascii=False, default=str))
+
+
+# ---------------------------------------------------------------------------- worker processes
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:4]}"
+
+
+def run_worker_child(redis_url: str, job: str) -> int:
+    """One worker's crawl of `job`, in this process (starts the reactor: once per process)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.settings import settings_from_profile
+
+    r = connect(redis_url)
+    raw = r.get(key(job, "job"))
+    if raw is None:
+        return 0  # the job is over
+    spec = json.loads(raw)
+    profile = spec["profile"]
+    overrides = dict(spec.get("overrides") or {}, job_dir=None)
+    settings = settings_from_profile(profile, overrides)
+    settings.pop("JOBDIR", None)
+    settings.update(
+        XXGK_DB_PATH=None, XXGK_RUN_ID=spec["run_id"], XXGK_JOB=job, REDIS_URL=redis_url,
+        SCHEDULER="crawler.distributed.Scheduler", SCHEDULER_PERSIST=True,
+        SCHEDULER_QUEUE_KEY=key(job, "requests"), SCHEDULER_QUEUE_CLASS="scrapy_redis.queue.PriorityQueue",
+        SCHEDULER_DUPEFILTER_KEY=key(job, "dupefilter"), DUPEFILTER_CLASS="scrapy_redis.dupefilter.RFPDupeFilter",
+        ITEM_PIPELINES={"crawler.distributed.RowsPipeline": 300},
+    )
+    extract_workers = os.environ.get("XXGK_WORKER_EXTRACT_WORKERS")
+    if extract_workers is not None:
+        settings["XXGK_EXTRACT_WORKERS"] = int(extract_workers)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(DistributedPortalSpider)
+    process.crawl(crawler, start_url=spec["start_url"], profile=profile, run_id=spec["run_id"],
+                  max_pages=overrides.get("max_pages"), external_cache={}, resume=False, previous_run=None,
+                  redis_url=redis_url, job=job, worker=os.environ.get("XXGK_WORKER_ID") or worker_id())
+    process.start()
+    return 0
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def spawn_worker(redis_url: str, job: str, **popen) -> subprocess.Popen:
+    """A worker process for `job` (`python -m crawler.distributed REDIS_URL JOB`)."""
+    return subprocess.Popen([sys.executable, "-m", "crawler.distributed", redis_url, job], env=_child_env(),
+                            **popen)
+
+
+def run_worker(redis_url: str, *, idle_exit: float | None = None, once: bool = False,
+               echo: Callable[[str], None] | None = None) -> int:
+    """`xxgk worker`: join every announced job in turn; each crawl runs in a child process.
+
+    Returns after `idle_exit` seconds without a job (None: wait for ever), or after one job
+    with `once`. Returns the number of jobs joined."""
+    say = echo or (lambda _m: None)
+    r = connect(redis_url)
+    r.ping()
+    joined, idle_from = 0, time.monotonic()
+    done: set[str] = set()
+    while True:
+        jobs = sorted(j.decode() for j in r.smembers(JOBS))
+        todo = [j for j in jobs if j not in done]
+        if not todo:
+            if idle_exit is not None and time.monotonic() - idle_from > idle_exit:
+                return joined
+            time.sleep(0.5)
+            continue
+        job = todo[0]
+        spec = json.loads(r.get(key(job, "job")) or "{}")
+        say(f"joining job {job}: {spec.get('start_url')}")
+        proc = spawn_worker(redis_url, job)
+        code = proc.wait()
+        say(f"job {job}: worker exited {code}")
+        done.add(job)
+        joined += 1
+        idle_from = time.monotonic()
+        if once:
+            return joined
+
+
+# ---------------------------------------------------------------------------- the coordinator
+
+
+def _write_batch(conn: sqlite3.Connection, run_id: int, batch: dict) -> dict[str, int]:
+    counts = {}
+    with conn:
+        for table, rows in batch.items():
+            columns, verb = TABLES[table]
+            if columns[0] == "run_id":
+                rows = [[run_id, *row[1:]] for row in rows]
+            marks = ", ".join("?" * len(columns))
+            conn.executemany(f"{verb} INTO [{table}] ({', '.join(columns)}) VALUES ({marks})", rows)
+            counts[table] = len(rows)
+    return counts
+
+
+def cleanup(r, job: str) -> None:
+    r.srem(JOBS, job)
+    names = list(r.scan_iter(match=f"xxgk:{job}:*", count=1000))
+    for i in range(0, len(names), 500):
+        r.delete(*names[i:i + 500])
+
+
+def crawl_distributed(
+    db: Any,
+    run_id: int,
+    start_url: str,
+    profile: dict,
+    *,
+    redis_url: str,
+    workers: int = 2,
+    max_pages: int | None = None,
+    concurrency: int | None = None,
+    delay: float | None = None,
+    ignore_robots: bool = False,
+    on_progress: Callable[[dict], None] | None = None,
+    on_workers: Callable[[list[subprocess.Popen]], None] | None = None,
+    repair: bool = True,
+) -> dict:
+    """Crawl `start_url` into run `run_id` with `workers` local worker processes (0: only
+    `xxgk worker` processes elsewhere) sharing one Redis queue; return the crawl counters.
+
+    Same contract as `crawler.run.crawl` (minus incremental and --job-dir). The coordinator
+    writes every row; when the crawl is over and a worker was lost (died, or rows claimed
+    in Redis never arrived), the resume pass (`crawl(..., resume=True)`) fetches what is
+    missing, so the run ends complete."""
+    from crawler.run import _db_path, _write_stats, crawl
+
+    path = _db_path(db)
+    r = connect(redis_url)
+    r.ping()
+    job = uuid.uuid4().hex[:12]
+    overrides = {"max_pages": max_pages, "concurrency": concurrency, "delay": delay, "ignore_robots": ignore_robots}
+    spec = {"run_id": run_id, "start_url": start_url, "profile": dict(profile), "overrides": overrides,
+            "created": time.time()}
+    r.set(key(job, "job"), json.dumps(spec, ensure_ascii=False, default=str))
+    r.sadd(JOBS, job)
+    import tempfile
+
+    logs = [tempfile.TemporaryFile() for _ in range(workers)]  # Scrapy's log (level ERROR) of each worker
+    procs = [spawn_worker(redis_url, job, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+             for log in logs]
+    if on_workers is not None:
+        on_workers(procs)
+    conn = sqlite3.connect(path, timeout=30)
+    conn.execute("PRAGMA synchronous=NORMAL")
+    rows_key = key(job, "rows")
+    totals = dict.fromkeys(TABLES, 0)
+    worker_stats: list[dict] = []
+    started = time.monotonic()
+    last_progress = 0.0
+    quiet_since: float | None = None
+    interrupted = False
+
+    def drain(timeout: float) -> bool:
+        got = r.blpop([rows_key], timeout=timeout)
+        if got is None:
+            return False
+        message = json.loads(got[1])
+        if "rows" in message:
+            for table, n in _write_batch(conn, run_id, message["rows"]).items():
+                totals[table] += n
+        elif "stats" in message:
+            worker_stats.append(dict(message["stats"], worker=message.get("worker")))
+        return True
+
+    try:
+        while True:
+            got = drain(0.2)
+            now = time.monotonic()
+            if on_progress is not None and now - last_progress >= 1.0:
+                last_progress = now
+                elapsed = now - started
+                on_progress({"pages": totals["pages"], "links_checked": totals["targets"],
+                             "queued": int(r.zcard(key(job, "requests"))), "errors": 0,
+                             "skipped": totals["skipped"], "rate": round(totals["pages"] / max(elapsed, 1e-6), 2),
+                             "elapsed": round(elapsed, 2), "workers": workers})
+            if got:
+                quiet_since = None
+                continue
+            local_running = any(p.poll() is None for p in procs)
+            seeded = r.exists(key(job, "seeded"))
+            busy = any(True for _ in r.scan_iter(match=key(job, "busy:*"), count=100))
+            pending = r.zcard(key(job, "requests")) or r.llen(rows_key)
+            if local_running or not seeded or busy or pending:
+                quiet_since = None
+                if workers and not local_running and not seeded:
+                    break  # every local worker died before seeding: the repair pass crawls
+                continue
+            quiet_since = quiet_since or now
+            if now - quiet_since >= 1.0:
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+        for p in procs:
+            try:
+                p.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    while drain(0.05):
+        pass
+    for p in procs:
+        if p.poll() is None:
+            p.wait()
+    claimed = (len(SharedSet(r, key(job, "target_seen"))), len(SharedSet(r, key(job, "skipped_seen"))))
+    stored = (conn.execute("SELECT count(*) FROM targets WHERE run_id = ?", [run_id]).fetchone()[0],
+              conn.execute("SELECT count(DISTINCT url) FROM skipped WHERE run_id = ?", [run_id]).fetchone()[0])
+    failed = [p.returncode for p in procs if p.returncode != 0]
+    errors = []
+    for p, log in zip(procs, logs, strict=True):
+        if p.returncode not in (0, -signal.SIGKILL):
+            log.seek(0)
+            errors.append(f"worker exit {p.returncode}: " + log.read()[-2000:].decode("utf-8", "replace"))
+        log.close()
+    requests = sum(int(s.get("requests") or 0) for s in worker_stats)
+    start_redirect = r.get(key(job, "start_redirect"))
+    conn.close()
+    cleanup(r, job)
+
+    stats: dict = {"workers": workers, "worker_stats": worker_stats, "lost_workers": len(failed),
+                   "claimed": list(claimed), "stored": list(stored), "worker_errors": errors, "start_redirect": start_redirect.decode() if start_redirect else None}
+    if interrupted:
+        stats["interrupted"] = True
+    elif repair and (failed or claimed != stored or not worker_stats):
+        # something claimed was never written: continue the run as a resumed crawl
+        extra = crawl(path, run_id, start_url, profile, max_pages=max_pages, concurrency=concurrency, delay=delay,
+                      ignore_robots=ignore_robots, resume=True)
+        requests += int(extra.get("requests") or 0)
+        stats["repaired"] = {"requests": extra.get("requests"), "refetch": extra.get("refetch")}
+        stats["interrupted"] = bool(extra.get("interrupted"))
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        for table in ("pages", "links", "targets"):
+            stats[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?", [run_id]).fetchone()[0]
+        stats["skipped"] = dict(conn.execute("SELECT reason, count(*) FROM skipped WHERE run_id = ? GROUP BY reason",
+                                             [run_id]).fetchall())
+        stats["outcomes"] = dict(conn.execute("SELECT outcome, count(*) FROM targets WHERE run_id = ? "
+                                              "GROUP BY outcome", [run_id]).fetchall())
+    finally:
+        conn.close()
+    stats["requests"] = requests
+    stats["errors"] = sum(n for o, n in stats["outcomes"].items()
+                          if o not in ("ok", "redirect", "blocked", "not_checked", "ignored"))
+    stats["seconds"] = round(time.monotonic() - started, 2)
+    stats["finish_reason"] = "interrupted" if stats.get("interrupted") else "finished"
+    stats.setdefault("interrupted", False)
+    _write_stats(db, path, run_id, stats)
+    return stats
+
+
+if __name__ == "__main__":
+    sys.exit(run_worker_child(sys.argv[1], sys.argv[2]))
