@@ -113,21 +113,31 @@ def _name(rec: dict, row: dict) -> str | None:
 
 
 def _load_pages(db, run_id: int) -> list[dict]:
+    """The pages with the record keys used here. Documents' body_text (a large part of the
+    records) goes to a temporary table, from which _documents copies it: memory stays small
+    on big sites."""
     rows = []
-    # links, follow and body_text (most of a record's bytes) are left in SQLite: memory stays
-    # small on big sites; _documents copies body_text with SQL
-    for row in db.query(
-        "select url, final_url, status, kind, title, column_name, depth, case when json_valid(extract) "
-        "then json_remove(extract, '$.links', '$.follow', '$.body_text') else extract end as extract "
-        "from pages where run_id = ?",
-        [run_id],
-    ):
-        rec = store.loads(row.pop("extract"), {}) or {}
+    conn = db.conn
+    conn.execute("DROP TABLE IF EXISTS temp.xxgk_bodies")
+    conn.execute("CREATE TEMP TABLE xxgk_bodies (url TEXT PRIMARY KEY, body_text TEXT)")
+    bodies: list[tuple] = []
+    names = ("url", "final_url", "status", "kind", "title", "column_name", "depth")
+    cursor = conn.execute(f"select {', '.join(names)}, extract from pages where run_id = ?", [run_id])
+    for values in cursor:
+        row = dict(zip(names, values[:-1], strict=True))
+        rec = store.loads(values[-1], {}) or {}
+        if row["kind"] == "document":
+            bodies.append((row["url"], rec.get("body_text")))
         row["rec"] = {k: rec.get(k) for k in ("kind", "column", "breadcrumb", "meta", "pages", "entries",
                                               "subcolumns", "refresh", "empty_note", "title", "spa",
                                               "redirect", "fields", "published", "written",
                                               "published_source")}
         rows.append(row)
+        if len(bodies) >= 500:
+            conn.executemany("INSERT OR REPLACE INTO temp.xxgk_bodies VALUES (?, ?)", bodies)
+            bodies.clear()
+    conn.executemany("INSERT OR REPLACE INTO temp.xxgk_bodies VALUES (?, ?)", bodies)
+    conn.commit()
     return rows
 
 
@@ -341,7 +351,8 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
             "doc_no, written, published, published_source, validity, effective, expires, fields, meta) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         db.conn.execute(
-            "UPDATE documents SET body_text = (SELECT json_extract(p.extract, '$.body_text') FROM pages p "
-            "WHERE p.run_id = documents.run_id AND p.url = documents.url AND json_valid(p.extract)) "
+            "UPDATE documents SET body_text = (SELECT body_text FROM temp.xxgk_bodies b WHERE b.url = documents.url) "
             "WHERE run_id = ?", [run_id])
+    # temp.xxgk_bodies is not dropped: freeing its pages costs seconds on big sites; it goes
+    # with the connection (or the next build)
     return len(rows)
