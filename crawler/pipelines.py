@@ -140,7 +140,8 @@ class StorePipeline:
             item.get("depth"), item.get("referer"), item.get("fetched_at"), item.get("etag"),
             item.get("last_modified"), item.get("content_hash"), item.get("size"), item.get("truncated", 0),
             _clean_text(item.get("error"), 1000), _json(item.get("meta") or {}),
-            _json(item.get("site_identity") or {}), _json(item.get("extract")),
+            _json(item.get("site_identity") or {}),
+            item["extract_json"] if "extract_json" in item else _json(item.get("extract")),
         ))
         for link in item.get("links") or []:
             target = (link.get("url") or "").strip().split("#", 1)[0]

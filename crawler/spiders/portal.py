@@ -32,6 +32,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from twisted.internet import task
 
 from crawler import linkcheck as lc
+from crawler.extract_pool import ExtractPool, default_workers
 from crawler.middlewares import RobotsDisallowed
 from crawler.spiders.scope import Scope, www_variant
 
@@ -94,16 +95,20 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.check_bytes = crawler.settings.getint("XXGK_CHECK_BYTES", spider.check_bytes)
+        workers = crawler.settings.get("XXGK_EXTRACT_WORKERS")
+        spider.extract_pool = ExtractPool(default_workers() if workers is None else int(workers))
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
     def _on_opened(self, spider):
+        self.extract_pool.start()
         self._timer = task.LoopingCall(self._release_due)
         self._timer.start(0.2, now=False)
 
     def _on_closed(self, spider, reason):
+        self.extract_pool.close()
         if getattr(self, "_timer", None) is not None and self._timer.running:
             self._timer.stop()
         if reason not in ("finished",):
@@ -268,7 +273,26 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ callbacks
 
-    def on_response(self, response):
+    async def on_response(self, response):
+        # async: a page's extraction runs in the extraction process (crawler.extract_pool)
+        st = response.meta["xxgk"]
+        if st["role"] == "page":
+            pre = None
+            status, ctype = response.status, (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+            # the pages _page_done extracts (others: pre stays None, nothing changes)
+            if (200 <= status < 300 and response.meta.get("xxgk_stopped") != "headers"
+                    and lc.is_html_type(ctype)):
+                headers = _headers(response)
+                truncated = "download_stopped" in response.flags and response.meta.get("xxgk_stopped") == "size"
+                body = response.body[: response.meta.get("xxgk_max_bytes") or None] if truncated else response.body
+                pre = await self.extract_pool.extract(body, response.url, headers, headers.get("content-type", ""))
+            for out in self._on_response(response, pre):
+                yield out
+            return
+        for out in self._on_response(response):
+            yield out
+
+    def _on_response(self, response, pre=None):
         st = response.meta["xxgk"]
         st["attempts"] += 1
         if st["method"] not in st["methods"][-1:]:
@@ -287,7 +311,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._probe_done(st, response.url, status, headers, body)
             return
         if st["role"] == "page":
-            yield from self._page_done(st, response, status, headers, body, truncated)
+            yield from self._page_done(st, response, status, headers, body, truncated, pre)
             return
         yield from self._check_done(st, response.url, status, headers, body)
 
@@ -388,7 +412,7 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ pages
 
-    def _page_done(self, st, response, status, headers, body, truncated):
+    def _page_done(self, st, response, status, headers, body, truncated, pre=None):
         url = response.url
         ctype = headers.get("content-type", "")
         if status >= 400 or status < 200:
@@ -402,14 +426,17 @@ class PortalSpider(scrapy.Spider):
             kind = "attachment"
         else:
             kind = None
-            record = self._extract(body, url, headers)
+            record = self._extract(body, url, headers) if pre is None else pre[0]
         note = None
         if "dataloss" in response.flags:
             note = f"body incomplete: the server closed the connection after {len(body)} bytes"
-        yield self._page_item(st, url, status, headers, body, truncated, record, kind=kind, error=note)
+        item = self._page_item(st, url, status, headers, body, truncated, record, kind=kind, error=note)
+        if pre is not None and record is not None:
+            item["extract_json"] = pre[1]  # the same text, serialised in the extraction process
+        yield item
         if record is not None:
             yield from self._follow(record, url, st)
-        text = self._text(body, ctype, record)
+        text = pre[2] if pre is not None and record is not None else self._text(body, ctype, record)
         yield from self._check_done(st, url, status, headers, body, record=record, text=text)
         if url != st["url0"] and url not in self.target_seen:
             # the destination of a redirect answered directly: its own target row
