@@ -15,6 +15,7 @@ the crawl back to in-process extraction for the rest of the run; nothing is lost
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -83,8 +84,14 @@ class ExtractPool:
             except ValueError:  # no fork on this platform
                 ctx = multiprocessing.get_context()
             self.executor = ProcessPoolExecutor(self.workers, mp_context=ctx)
-            for _ in range(self.workers):
-                self.executor.submit(_warm)
+            # the fork happens in submit(); frozen objects are never traversed by the workers'
+            # garbage collector (which would also copy every inherited page)
+            gc.freeze()
+            try:
+                for _ in range(self.workers):
+                    self.executor.submit(_warm)
+            finally:
+                gc.unfreeze()
 
     async def extract(self, body: bytes, url: str, headers: dict, ctype: str):
         if self.executor is not None and not self.broken:
