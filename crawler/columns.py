@@ -31,7 +31,8 @@ Documents (pages of kind `document`)
   record. When the page itself shows no 发布日期 but a list entry that links to it has a
   date, that date is used with `published_source = "list"` (the reader sees it there).
 - **column_url**: the column (first page of the series) whose entries link to the document
-  (the shallowest one when several do); **column_name**: that column's name, else the
+  (a column's own list before a home/platform page listing it, then the shallowest, then
+  the URL, so the choice never depends on crawl order); **column_name**: that column's name, else the
   document's own `column`.
 """
 
@@ -316,14 +317,24 @@ def _nav_names(db, run_id: int, urls: list[str]) -> list[str]:
 
 
 def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
-    listed: dict[str, tuple[int, str, str | None]] = {}  # doc url -> (depth, column url, entry date)
+    # doc url -> (rank, column url, entry date). The rank prefers a column's own list over a
+    # home or platform page that also lists the document (latest-news blocks), then the
+    # shallowest list, then the URL: never the crawl order, so runs and workers agree.
+    listed: dict[str, tuple[tuple, str, str | None]] = {}
+    dated: dict[str, str] = {}  # doc url -> entry date of the best-ranked entry that has one
     depth_of = {p["url"]: (p["depth"] if p["depth"] is not None else 10**6) for p in pages}
+    aggregate = {p["url"] for p in pages if p["kind"] in ("home", "platform")}
+    best_dated: dict[str, tuple] = {}
     for url, column_url, list_url, date in db.execute(
         "SELECT url, column_url, list_url, date FROM entries WHERE run_id = ? AND url IS NOT NULL", [run_id]
     ):
-        cand = (depth_of.get(list_url, 10**6), column_url or list_url, date)
-        if url not in listed or cand[0] < listed[url][0] or (not listed[url][2] and date):
-            listed[url] = cand
+        col = column_url or list_url
+        rank = (list_url in aggregate or col in aggregate, depth_of.get(list_url, 10**6), col or "")
+        if url not in listed or rank < listed[url][0]:
+            listed[url] = (rank, col, date)
+        if date and (url not in best_dated or rank < best_dated[url]):
+            best_dated[url], dated[url] = rank, date
+    listed = {u: (r, c, d or dated.get(u)) for u, (r, c, d) in listed.items()}
     rows = []
     for p in pages:
         if p["kind"] != "document":

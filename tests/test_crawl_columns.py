@@ -132,3 +132,28 @@ def test_build_is_idempotent(built):
     assert again == built["stats"]
     n = built["db"].execute("select count(*) from columns where run_id = ?", [built["run_id"]]).fetchone()[0]
     assert n == again["columns"]
+
+
+def test_document_belongs_to_its_column_not_a_shallower_latest_list(tmp_path):
+    """A platform page listing the newest documents must not take them from their column,
+    whatever order the pages were crawled in."""
+    doc = H + "/xxgk/tzgg/202601/t20260105_1.html"
+    platform = record("platform", title="政府信息公开", column="政府信息公开",
+                      entries=[{"title": "关于A的通知", "url": doc, "date": "2026-01-05"}])
+    column = record("list", column="通知公告", entries=[{"title": "关于A的通知", "url": doc, "date": None}])
+    document = record("document", title="关于A的通知", fields={"成文日期": "2026年01月04日"})
+    for order in ([("p", 1), ("c", 2)], [("c", 2), ("p", 1)]):
+        path = tmp_path / f"{order[0][0]}.sqlite"
+        db = store.open_db(path)
+        run_id = db["runs"].insert({"start_url": H + "/", "status": "running"}).last_pk
+        pipe = StorePipeline(str(path), run_id, batch_rows=1)
+        pipe.open_spider()
+        for which, depth in order:
+            url, rec = (H + "/xxgk/index.html", platform) if which == "p" else (H + "/xxgk/tzgg/index.html", column)
+            pipe.process_item(page_item(url, rec, depth=depth))
+        pipe.process_item(page_item(doc, document, depth=3))
+        pipe.close_spider()
+        columns.build(db, run_id)
+        row = db.execute("select column_url, published, published_source from documents where url = ?", [doc]).fetchone()
+        assert row[0] == H + "/xxgk/tzgg/index.html"
+        assert row[1:] == ("2026-01-05", "list")  # the date the reader sees on the platform's list
