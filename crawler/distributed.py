@@ -208,15 +208,10 @@ class SharedScope(Scope):
         self.r.sadd(key(self.job, "hosts"), host.lower())
 
     def admit(self, url: str, depth: int) -> str | None:
-        from crawler.linkcheck import matches_any
-
-        if matches_any(self.ignore_patterns, url):
-            return "ignored"
         parts = urlsplit(url)
-        if parts.query and matches_any(self.trap_query_patterns, parts.query):
-            return "trap_query"
-        if depth > self.max_depth:
-            return "trap_depth"
+        reason = self.refuse(url, parts, depth)
+        if reason:
+            return reason
         keys = [key(self.job, "pages"), key(self.job, "patterns"),
                 key(self.job, f"q:{parts.hostname}{parts.path}")]
         args = [path_pattern(url), parts.query or "", self.max_per_pattern, self.max_query_variants, self.max_pages]

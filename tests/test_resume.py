@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from proc import descendants
 
 from xxgk.audit import AuditError, JobDir
 from xxgk.sample import AS_OF
@@ -31,21 +32,6 @@ def audit_cmd(base: str, db: Path, *extra: str) -> list[str]:
             "--concurrency", "8", "--delay", "0", "--quiet", *extra]
 
 
-def descendants(pid: int) -> list[int]:
-    out = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return out
-    for tid in tasks:
-        try:
-            children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            out.append(child)
-            out.extend(descendants(child))
-    return out
 
 
 def count(db: Path, sql: str, *params) -> int:

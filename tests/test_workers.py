@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from proc import descendants
 from redis_server import redis_binary, redis_server
 
 from xxgk.audit import run_audit
@@ -107,21 +108,6 @@ def test_two_workers_give_the_pages_and_findings_of_one_process(sample, redis_ur
     assert not redis.Redis.from_url(redis_url).keys("xxgk:*"), "the job's keys are removed"
 
 
-def descendants(pid: int) -> list[int]:
-    out = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return out
-    for tid in tasks:
-        try:
-            children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            out.append(child)
-            out.extend(descendants(child))
-    return out
 
 
 def count_pages(db: Path) -> int:

@@ -62,15 +62,22 @@ class Scope:
         if parts.query:
             self.queries.setdefault(f"{parts.hostname}{parts.path}", set()).add(parts.query)
 
-    def admit(self, url: str, depth: int) -> str | None:
-        """None when `url` may be crawled at `depth` (and count it), else the skip reason."""
+    def refuse(self, url: str, parts, depth: int) -> str | None:
+        """The skip reason that needs no counters (ignore list, trap queries, depth), or None."""
         if matches_any(self.ignore_patterns, url):
             return "ignored"
-        parts = urlsplit(url)
         if parts.query and matches_any(self.trap_query_patterns, parts.query):
             return "trap_query"
         if depth > self.max_depth:
             return "trap_depth"
+        return None
+
+    def admit(self, url: str, depth: int) -> str | None:
+        """None when `url` may be crawled at `depth` (and count it), else the skip reason."""
+        parts = urlsplit(url)
+        reason = self.refuse(url, parts, depth)
+        if reason:
+            return reason
         pattern = path_pattern(url)
         if self.max_per_pattern and self.patterns[pattern] >= self.max_per_pattern:
             return "trap_pattern"
