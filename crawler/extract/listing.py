@@ -1,7 +1,8 @@
 """List pages: entries, the list's pages (TRS createPageHTML/pageControl, Hanweb datastore
 pageNum, plain index_N links), the "暂无信息" note and sub-columns.
 
-Hanweb datastore paging: ``<page URL without query>?uid=<unitid>&pageNum=<N>`` for N = 1 ..
+Hanweb datastore paging: the column's own URL (without query) for page 1, then
+``<page URL without query>?uid=<unitid>&pageNum=<N>`` for N = 2 ..
 ceil(totalrecord / perpage) (``?pageNum=<N>`` when the page names no unitid; perpage defaults
 to 15 when the page does not state it).
 TRS paging: ``index.html``, ``index_1.html`` .. ``index_{count-1}.html`` (prefix/suffix as
@@ -319,7 +320,8 @@ def datastore(scripts: list[tuple[object, str]], html: str, base: str) -> tuple[
         n = min(max(1, math.ceil(total / perpage)), MAX_PAGES)
         bp = urlsplit(base)
         col = urlunsplit((bp.scheme, bp.netloc, bp.path, "", ""))
-        for i in range(1, n + 1):
+        pages.append(col)  # page 1 is the column's own page: `?pageNum=1` would fetch it twice
+        for i in range(2, n + 1):
             pages.append(f"{col}?uid={uid}&pageNum={i}" if uid else f"{col}?pageNum={i}")
     return roots, pages, found
 
