@@ -381,8 +381,7 @@ def sample_serve(
     except KeyboardInterrupt:
         pass
     finally:
-        for s in servers if isinstance(servers, (list, tuple)) else [servers]:
-            s.shutdown()
+        servers.shutdown()  # the portal and its "other site" together
 
 
 @app.command()
@@ -414,8 +413,7 @@ def demo(
     except AuditError as exc:
         raise _fail(str(exc)) from exc
     finally:
-        for s in servers if isinstance(servers, (list, tuple)) else [servers]:
-            s.shutdown()
+        servers.shutdown()  # the portal and its "other site" together
     if not quiet:
         print_summary(result)
     if result.status != "completed":
