@@ -100,8 +100,11 @@ def crawl(
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    argv = [sys.executable, "-m", "crawler.run"]
+    if os.environ.get("XXGK_CRAWL_PROFILE"):  # bench/README.md: profile the crawl child
+        argv[1:1] = ["-m", "cProfile", "-o", os.environ["XXGK_CRAWL_PROFILE"]]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.run"],
+        argv,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
         env=env, start_new_session=True, pass_fds=pass_fds,
     )
