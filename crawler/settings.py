@@ -16,6 +16,11 @@ What the crawler handles itself instead of Scrapy's components, and why:
   (four times the cap) against decompression bombs and huge announced lengths.
 - Duplicates: the spider keeps its own set of URLs, byte-exact as the extractor gave
   them; Scrapy's fingerprint canonicalises (re-orders queries, re-quotes escapes).
+- Pending requests: on disk (Scrapy's JOBDIR disk queue), so the memory of a crawl does
+  not grow with the frontier of a big site. `--job-dir DIR` puts it in DIR/scrapy; without
+  it the crawl gets a private temporary directory, new for every crawl and removed when the
+  crawl ends (crawler.run), so nothing is ever resumed from it. `XXGK_DISK_QUEUE = False`
+  (or the environment variable `XXGK_DISK_QUEUE=0`) keeps the queue in memory.
 """
 
 from __future__ import annotations
@@ -56,6 +61,10 @@ TELNETCONSOLE_ENABLED = False
 USER_AGENT = "xxgk-audit (+https://example.invalid/xxgk-audit)"
 
 # ------------------------------------------------------------------ components
+DOWNLOAD_HANDLERS = {  # keeps its connections alive (see crawler/handlers.py)
+    "http": "crawler.handlers.PooledHTTPDownloadHandler",
+    "https": "crawler.handlers.PooledHTTPDownloadHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsMiddleware": 100,
@@ -80,6 +89,8 @@ XXGK_BATCH_ROWS = 2000
 XXGK_PROGRESS_INTERVAL = 1.0
 # Bytes of a link target's body read by a GET check (enough for a title and a short page).
 XXGK_CHECK_BYTES = 64 * 1024
+# Pending requests on disk when no --job-dir is given (a temporary JOBDIR, see above).
+XXGK_DISK_QUEUE = True
 # Processes that extract pages beside the crawl (crawler.extract_pool); None: one per core
 # beyond the first (at most 2), 0: extract in the crawl process.
 XXGK_EXTRACT_WORKERS = None
