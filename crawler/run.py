@@ -14,6 +14,10 @@ writes JSON lines to its stdout: `{"progress": {...}}` every second and a final
 writes `runs.stats` at the end. Child log output (Scrapy, level ERROR) goes to a
 temporary file whose tail is quoted if the child fails.
 
+Pending requests wait on disk (Scrapy's JOBDIR disk queue, crawler.settings): with
+`--job-dir DIR` in DIR/scrapy, else in a private directory the parent makes for this crawl
+(`job["queue_dir"]`, under TMPDIR) and removes when the child has ended.
+
 `crawl_here(...)` is the same crawl in the calling process (the child's body), for
 debugging; it can run once per process.
 """
@@ -95,7 +99,21 @@ def crawl(
         "profile": dict(profile),
         "overrides": {"max_pages": max_pages, "concurrency": concurrency, "delay": delay,
                       "ignore_robots": ignore_robots, "job_dir": str(job_dir) if job_dir else None},
+        "queue_dir": None,
     }
+    if not job_dir and disk_queue_wanted():
+        job["queue_dir"] = new_queue_dir()
+    try:
+        result = _run_child(job, on_progress, pass_fds)
+    finally:
+        if job["queue_dir"]:
+            shutil.rmtree(job["queue_dir"], ignore_errors=True)
+    _write_stats(db, path, run_id, result)
+    return result
+
+
+def _run_child(job: dict, on_progress: Callable[[dict], None] | None, pass_fds: tuple[int, ...]) -> dict:
+    """Start `python -m crawler.run` with `job`, relay its progress, return its result."""
     log = tempfile.TemporaryFile(mode="w+b")
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[1])
@@ -164,8 +182,48 @@ def crawl(
         log.close()
     if interrupted:
         result["interrupted"] = True
-    _write_stats(db, path, run_id, result)
     return result
+
+
+QUEUE_PREFIX = "xxgk-queue-"
+
+
+def disk_queue_wanted() -> bool:
+    """Pending requests on disk (crawler.settings `XXGK_DISK_QUEUE`; environment variable
+    `XXGK_DISK_QUEUE=0` / `1` wins)."""
+    env = os.environ.get("XXGK_DISK_QUEUE", "").strip().lower()
+    if env:
+        return env not in ("0", "false", "no", "off")
+    from crawler import settings
+
+    return bool(settings.XXGK_DISK_QUEUE)
+
+
+def new_queue_dir() -> str:
+    """A fresh private directory for one crawl's disk queue (Scrapy's JOBDIR), in the system's
+    temporary directory (`TMPDIR`). Always new, so a crawl never resumes from an old queue;
+    the parent removes it when the child has ended, the child when it ends. Directories left
+    by crawls whose parent process is gone (both killed with SIGKILL) are removed here."""
+    base = Path(tempfile.gettempdir())
+    try:
+        stale = [d for d in base.glob(QUEUE_PREFIX + "*") if d.is_dir()]
+    except OSError:
+        stale = []
+    for old in stale:
+        pid = old.name[len(QUEUE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and time.time() - old.stat().st_mtime > 600:
+            shutil.rmtree(old, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{QUEUE_PREFIX}{os.getpid()}-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _signal(proc: subprocess.Popen, sig: int) -> None:
@@ -244,6 +302,11 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
         jobdir = Path(overrides["job_dir"]) / "scrapy"
         shutil.rmtree(jobdir, ignore_errors=True)
         settings["JOBDIR"] = str(jobdir)
+    elif job.get("queue_dir"):  # made (empty) by crawl() for this crawl only
+        settings["JOBDIR"] = job["queue_dir"]
+    elif "queue_dir" not in job and disk_queue_wanted():  # called directly: a queue of its own
+        job = dict(job, queue_dir=new_queue_dir(), own_queue=True)
+        settings["JOBDIR"] = job["queue_dir"]
     if emit is not None:
         settings["XXGK_ON_PROGRESS"] = lambda snap: emit({"progress": snap})
     scope = Scope(job["start_url"], profile.get("crawl", {}))
@@ -255,7 +318,11 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
     process.crawl(crawler, start_url=job["start_url"], profile=profile, run_id=job["run_id"],
                   max_pages=overrides.get("max_pages"), external_cache=cache, resume=bool(job.get("resume")),
                   previous_run=job.get("previous_run"))
-    process.start()
+    try:
+        process.start()
+    finally:
+        if job.get("own_queue"):
+            shutil.rmtree(job["queue_dir"], ignore_errors=True)
     spider = crawler.spider
     if spider is None or crawler.stats.get_value("finish_reason") is None:
         raise RuntimeError("the crawl did not start (see the log above)")
@@ -292,7 +359,11 @@ def _child_main() -> int:
             os.kill(os.getpid(), signal.SIGINT)
 
     started = time.monotonic()
-    stats = crawl_here(job, emit)
+    try:
+        stats = crawl_here(job, emit)
+    finally:
+        if job.get("queue_dir"):  # the parent removes it too, unless it was killed
+            shutil.rmtree(job["queue_dir"], ignore_errors=True)
     stats["seconds"] = round(time.monotonic() - started, 2)
     stats["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
     emit({"result": stats})
