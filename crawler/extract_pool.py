@@ -50,14 +50,56 @@ def record_json(record: dict | None) -> str | None:
     return json.dumps(record, ensure_ascii=False, default=str)
 
 
-def work(body: bytes, url: str, headers: dict, ctype: str) -> tuple[dict, str | None, lc.PageText]:
-    """(record, its JSON text, page text) of one HTML page."""
+def link_rows(record: dict, hosts) -> list[tuple]:
+    """The page's `links` rows after (run_id, page_url): (url, tag, attribute, text, internal).
+
+    Only what the crawler checks (`lc.is_link`); url without fragment or surrounding
+    space (the target it names); internal: the link's host is one of the crawl's `hosts`."""
+    rows = []
+    for link in record.get("links") or []:
+        raw = link.get("url")
+        if not lc.is_link(raw):
+            continue
+        text = link.get("text")
+        if text is not None and len(text) > 500:
+            text = text[:500]
+        rows.append((raw.strip().split("#", 1)[0], link.get("tag"), link.get("attribute"), text,
+                     1 if lc.host_of(raw) in hosts else 0))
+    return rows
+
+
+def link_targets(record: dict) -> list[str]:
+    """The distinct link targets of a page, in order (`slim` records carry them ready)."""
+    if "_targets" in record:
+        return record["_targets"]
+    seen: dict[str, None] = {}
+    for link in record.get("links") or []:
+        raw = link.get("url")
+        if lc.is_link(raw):
+            seen.setdefault(raw.strip().split("#", 1)[0])
+    return list(seen)
+
+
+# What the crawl process does not need of a record once its JSON text is made: the worker
+# keeps them, so they are never pickled back (they are most of a record's size).
+HEAVY = ("links", "body_text")
+
+
+def work(body: bytes, url: str, headers: dict, ctype: str,
+         hosts=frozenset()) -> tuple[dict, str | None, lc.PageText, list[tuple]]:
+    """(slim record, the full record's JSON text, page text, link rows) of one HTML page.
+
+    The slim record is the record without HEAVY keys, plus `_targets` (link_targets)."""
     record = extract_record(body, url, headers)
     if body and lc.is_html_type(ctype):
         text = lc.page_text(body, ctype, record.get("encoding"))
     else:
         text = lc.PageText()
-    return record, record_json(dict(record)), text
+    text_json = record_json(dict(record))
+    rows = link_rows(record, hosts)
+    slim = {k: v for k, v in record.items() if k not in HEAVY}
+    slim["_targets"] = list(dict.fromkeys(row[0] for row in rows))
+    return slim, text_json, text, rows
 
 
 def _warm() -> None:
@@ -93,14 +135,14 @@ class ExtractPool:
             finally:
                 gc.unfreeze()
 
-    async def extract(self, body: bytes, url: str, headers: dict, ctype: str):
+    async def extract(self, body: bytes, url: str, headers: dict, ctype: str, hosts=frozenset()):
         if self.executor is not None and not self.broken:
             try:
                 return await asyncio.get_running_loop().run_in_executor(self.executor, work, body, url, headers,
-                                                                        ctype)
+                                                                        ctype, hosts)
             except (BrokenProcessPool, OSError, RuntimeError):
                 self.broken = True
-        return work(body, url, headers, ctype)
+        return work(body, url, headers, ctype, hosts)
 
     def close(self) -> None:
         if self.executor is not None:

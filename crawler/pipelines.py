@@ -143,10 +143,10 @@ class StorePipeline:
             _json(item.get("site_identity") or {}),
             item["extract_json"] if "extract_json" in item else _json(item.get("extract")),
         ))
-        for link in item.get("links") or []:
-            target = (link.get("url") or "").strip().split("#", 1)[0]
-            self._add("links", (run, url, target, link.get("tag"), link.get("attribute"),
-                                _clean_text(link.get("text"), 500), link.get("internal")))
+        links = self.buffers["links"]  # rows made by crawler.extract_pool.link_rows
+        for row in item.get("links") or ():
+            links.append((run, url, *row))
+        self.pending += len(item.get("links") or ())
         for pos, entry in enumerate(item.get("entries") or []):
             self._add("entries", (run, None, url, _clean_text(entry.get("title"), 500), entry.get("url"),
                                   entry.get("date"), pos))

@@ -32,7 +32,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from twisted.internet import task
 
 from crawler import linkcheck as lc
-from crawler.extract_pool import ExtractPool, default_workers
+from crawler.extract_pool import ExtractPool, default_workers, link_rows, link_targets
 from crawler.middlewares import RobotsDisallowed
 from crawler.spiders.scope import Scope, www_variant
 
@@ -285,7 +285,8 @@ class PortalSpider(scrapy.Spider):
                 headers = _headers(response)
                 truncated = "download_stopped" in response.flags and response.meta.get("xxgk_stopped") == "size"
                 body = response.body[: response.meta.get("xxgk_max_bytes") or None] if truncated else response.body
-                pre = await self.extract_pool.extract(body, response.url, headers, headers.get("content-type", ""))
+                pre = await self.extract_pool.extract(body, response.url, headers, headers.get("content-type", ""),
+                                                      frozenset(self.scope.hosts))
             for out in self._on_response(response, pre):
                 yield out
             return
@@ -430,9 +431,10 @@ class PortalSpider(scrapy.Spider):
         note = None
         if "dataloss" in response.flags:
             note = f"body incomplete: the server closed the connection after {len(body)} bytes"
-        item = self._page_item(st, url, status, headers, body, truncated, record, kind=kind, error=note)
+        item = self._page_item(st, url, status, headers, body, truncated, record, kind=kind, error=note,
+                               rows=pre[3] if pre is not None and record is not None else None)
         if pre is not None and record is not None:
-            item["extract_json"] = pre[1]  # the same text, serialised in the extraction process
+            item["extract_json"] = pre[1]  # the full record's text, serialised in the extraction process
         yield item
         if record is not None:
             yield from self._follow(record, url, st)
@@ -459,12 +461,16 @@ class PortalSpider(scrapy.Spider):
         return record
 
     def _page_item(self, st, url, status, headers, body, truncated, record, kind=None, final_url=None,
-                   error=None, redirect=None):
+                   error=None, redirect=None, rows=None):
         self.counters["pages"] += 1
         record = record or {}
         if error:
             self.counters["errors"] += 1
-        extract = dict(record) if record else ({"redirect": redirect} if redirect else None)
+        if rows is None:
+            rows = link_rows(record, self.scope.hosts)
+        # a slim record (extraction process) comes with its JSON text as item["extract_json"]
+        extract = None if "_targets" in record else (
+            dict(record) if record else ({"redirect": redirect} if redirect else None))
         stopped = None
         if truncated:
             error = error or f"body cut at {self.max_page_bytes} bytes"
@@ -493,8 +499,7 @@ class PortalSpider(scrapy.Spider):
             "meta": record.get("meta") or {},
             "site_identity": record.get("site") or {},
             "extract": extract,
-            "links": [dict(link, internal=1 if self.scope.in_scope(link["url"]) else 0)
-                      for link in record.get("links") or [] if lc.is_link(link.get("url"))],
+            "links": rows,  # (url, tag, attribute, text, internal): crawler.extract_pool.link_rows
             "entries": record.get("entries") or [],
         }
 
@@ -524,11 +529,7 @@ class PortalSpider(scrapy.Spider):
                 yield req
             else:
                 yield from req
-        for link in record.get("links") or []:
-            raw = link.get("url")
-            if not lc.is_link(raw):
-                continue
-            url = raw.strip().split("#", 1)[0]
+        for url in link_targets(record):
             if url in self.target_seen:
                 continue
             self.target_seen.add(url)
