@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from xxgk import store
 
-from .context import Context, Finding
+from .context import Context, Finding, in_json
 from .text import key
 
 
@@ -41,8 +41,8 @@ def platform_names(ctx: Context) -> tuple[dict[str, str], str | None]:
     # document titles). Links to documents or list entries are never column names.
     pages = set(platform_pages) | {c["url"] for c in cols if c.get("kind") == "parent"}
     not_columns = {e.get("url") for e in ctx.entries} | {d["url"] for d in ctx.documents}
-    for link in ctx.links:
-        if (link["page_url"] in pages and link["url"] not in not_columns
+    for link in ctx.links_where(in_json("page_url", pages)):
+        if (link["url"] not in not_columns
                 and link.get("tag") in (None, "a", "area", "iframe", "frame")):
             add(link.get("text"), link["url"])
     for url in sorted(pages):

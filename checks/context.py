@@ -8,8 +8,8 @@ column, platform membership, dates).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -65,36 +65,10 @@ class _LazyRow(dict):
         return key == self._column or super().__contains__(key)
 
 
-class _LinkTable:
-    """Rows stored column-wise as indexes (array "i") into a list of distinct values."""
-
-    def __init__(self, names: tuple[str, ...], rows):
-        self.row_class = _row_class(names)
-        self.values: list = []
-        cols = [array("i") for _ in names]
-        index: dict = {}
-        values = self.values
-        appends = [c.append for c in cols]
-        for row in rows:
-            for append, v in zip(appends, row, strict=True):
-                key = ("float", v) if v.__class__ is float else v  # 1.0 and 1 stay apart
-                i = index.get(key)
-                if i is None:
-                    i = index[key] = len(values)
-                    values.append(v)
-                append(i)
-        self.cols = cols
-
-    def __len__(self) -> int:
-        return len(self.cols[0]) if self.cols else 0
-
-    def __iter__(self):
-        new, cls, get = tuple.__new__, self.row_class, self.values.__getitem__
-        for values in zip(*(map(get, c) for c in self.cols), strict=True):
-            yield new(cls, values)
-
-    def __getitem__(self, i: int):
-        return tuple.__new__(self.row_class, (self.values[c[i]] for c in self.cols))
+def in_json(column: str, values) -> tuple[str, list]:
+    """A `links_where` condition `column IN values`: one JSON parameter, however many values."""
+    return (f"[{column}] in (select value from json_each(?))",
+            [json.dumps(sorted({v for v in values if v is not None}), ensure_ascii=False)])
 
 
 _ROW_CLASSES: dict[tuple, type] = {}
@@ -181,18 +155,38 @@ class Context:
         return out
 
     @cached_property
-    def links(self) -> _LinkTable:
-        """Every link occurrence, iterated as rows (`link["url"]`, `link.get("text")` ...).
+    def _link_columns(self) -> tuple[str, ...]:
+        return tuple(self.db["links"].columns_dict) if "links" in self.db.table_names() else ()
 
-        20,000 pages hold ~1.7 million links, mostly the same header and footer ones: they are
-        kept as columns of indexes into one table of distinct values (~40 MB instead of
-        ~600 MB of dicts); a row object exists only while a rule looks at it."""
-        if "links" not in self.db.table_names():
-            return _LinkTable(("url",), [])
-        names = tuple(self.db["links"].columns_dict)
-        cursor = self.db.conn.execute(
-            f"select {', '.join(f'[{c}]' for c in names)} from links where run_id = ?", [self.run_id])
-        return _LinkTable(names, cursor)
+    def links_where(self, *conditions: tuple[str, list]) -> list:
+        """The run's link occurrences that meet any of `conditions` (SQL on `links`, with its
+        parameters), as rows (`link["url"]`, `link.get("text")` ...), ordered by page URL, then
+        by their order on the page (the order rules saw when they read the whole table).
+
+        20,000 pages hold ~1.7 million links, mostly the same header and footer ones, and a
+        rule needs a few hundred of them (links to broken targets, links on the home page):
+        each condition is one query the (run_id, url) or (run_id, page_url) index answers,
+        so the rest never enters Python. Conditions are separate queries, not one OR, for
+        SQLite would then walk the whole page_url index. `in_json` makes a list parameter."""
+        names = self._link_columns
+        if not names:
+            return []
+        select = ", ".join(f"[{c}]" for c in names)
+        found: dict[int, tuple] = {}
+        for where, params in conditions:
+            for row in self.db.conn.execute(f"select rowid, {select} from links where run_id = ? and ({where})",
+                                            [self.run_id, *params]):
+                found[row[0]] = row
+        page = names.index("page_url") + 1
+        cls, new = _row_class(names), tuple.__new__
+        ordered = sorted(found.values(), key=lambda r: (r[page] is not None, r[page] or "", r[0]))
+        return [new(cls, r[1:]) for r in ordered]
+
+    def link_texts(self) -> list:
+        """The distinct anchor texts of the run's links (one scan inside SQLite)."""
+        if not self._link_columns:
+            return []
+        return [t for (t,) in self.db.conn.execute("select distinct text from links where run_id = ?", [self.run_id])]
 
     @cached_property
     def targets(self) -> dict[str, dict]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from crawler.linkcheck import host_of, is_home_url
 from xxgk import store
 
-from .context import Context, Finding
+from .context import Context, Finding, in_json
 
 BROKEN = ("http_status", "dns", "refused", "reset", "tls", "timeout", "redirect_loop",
           "too_many_redirects", "soft_404")
@@ -52,8 +52,8 @@ def _link_groups(ctx: Context, outcomes) -> Iterator[tuple[dict, str, list[dict]
     pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
     pages_per_url: dict[str, set[str]] = defaultdict(set)
     aliases = _alias_pages(ctx)
-    for link in ctx.links:
-        if link["url"] in targets and link["page_url"] not in aliases:
+    for link in ctx.links_where(in_json("url", targets)):
+        if link["page_url"] not in aliases:
             pairs[(link["page_url"], link["url"])].append(link)
             pages_per_url[link["url"]].add(link["page_url"])
     for (page_url, url), rows in sorted(pairs.items()):

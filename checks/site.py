@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from xxgk import store
 
-from .context import Context, Finding
+from .context import Context, Finding, in_json
 from .text import add_months, any_match, key, simplify, title_key
 from .timeliness import published_date
 
@@ -51,9 +51,7 @@ def home_newest(ctx: Context) -> tuple[dt.date | None, str | None]:
         if e.get("list_url") in home_urls:
             consider(ctx.date(e.get("date")), e.get("url"))
     docs = {d["url"]: d for d in ctx.documents}
-    for link in ctx.links:
-        if link["page_url"] not in home_urls:
-            continue
+    for link in ctx.links_where(in_json("page_url", home_urls)):
         if link["url"] in docs:
             consider(published_date(ctx, docs[link["url"]])[0], link["url"])
         col_url = ctx.column_of_list_page.get(link["url"])
@@ -196,7 +194,10 @@ def _annual_reports(ctx: Context) -> list[dict]:
         if year:
             items.append({"year": year, "url": e.get("url"), "title": e.get("title"),
                           "date": ctx.date(e.get("date")), "source": "entry", "doc": None})
-    for link in ctx.links:
+    # Link texts: the distinct ones are judged (one scan in SQLite), then only the links
+    # bearing a report title are read.
+    texts = [t for t in ctx.link_texts() if report_year(ctx, t)]
+    for link in ctx.links_where(in_json("text", texts)) if texts else ():
         year = report_year(ctx, link.get("text"))
         if year:
             items.append({"year": year, "url": link["url"], "title": link.get("text"), "date": None,
@@ -314,7 +315,9 @@ def interpretation_pairs(ctx: Context) -> list[tuple[dict, dict, str]]:
     docs = {d["url"]: d for d in ctx.documents}
     relation = ctx.opt("interpretation.link_text_patterns", [])
     pairs: dict[tuple[str, str], str] = {}
-    for link in ctx.links:
+    # Only links from or to an interpretation can pair two documents: read just those.
+    interps = [url for url, doc in docs.items() if _is_interpretation(ctx, doc)]
+    for link in ctx.links_where(in_json("page_url", interps), in_json("url", interps)) if interps else ():
         a, b = docs.get(link["page_url"]), docs.get(link["url"])
         if a is None or b is None or a["url"] == b["url"]:
             continue
