@@ -218,6 +218,12 @@ class Context:
                              [self.run_id])
         return sorted((_LazyRow(d, "body_text", self._body_text) for d in rows), key=lambda d: d["url"])
 
+    def bodies(self):
+        """(url, body_text) of every document, streamed (one query, nothing kept)."""
+        if "documents" not in self.db.table_names():
+            return iter(())
+        return self.db.conn.execute("select url, body_text from documents where run_id = ?", [self.run_id])
+
     def _body_text(self, url: str) -> str | None:
         row = self.db.execute("select body_text from documents where run_id = ? and url = ?",
                               [self.run_id, url]).fetchone()

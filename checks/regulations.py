@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from .context import Context, Finding
+from .prefilter import KeywordFilter
 from .text import (
     BOOK_TITLE_RE,
     DOCNO_RE,
@@ -256,6 +257,15 @@ def _doc_title_keys(ctx: Context, doc: dict) -> set[str]:
     return {k for k in keys if k}
 
 
+def _keyword_bodies(ctx: Context) -> set[str] | None:
+    """URLs of the documents whose body may hold a repeal keyword once simplified (a cheap
+    test on the raw text, checks/prefilter.py), or None when the patterns cannot be tested so."""
+    words = KeywordFilter(ctx.opt("regulations.repeal_patterns", []))
+    if not words.active:
+        return None
+    return {url for url, body in ctx.bodies() if words.may_match(body)}
+
+
 def repealed_by_site(ctx: Context) -> dict[str, Repeal]:
     """document URL -> the first (by decision URL) statement on the site that repeals it."""
     by_no: dict[str, list[dict]] = {}
@@ -267,7 +277,10 @@ def repealed_by_site(ctx: Context) -> dict[str, Repeal]:
         for k in _doc_title_keys(ctx, doc):
             by_title.setdefault(k, []).append(doc)
     out: dict[str, Repeal] = {}
+    maybe = _keyword_bodies(ctx)
     for decision in ctx.documents:
+        if maybe is not None and decision["url"] not in maybe and not _is_decision(ctx, decision):
+            continue  # no repeal keyword can be in its body: repeal_statements would find none
         dec_date = _doc_date(ctx, decision)
         for rep in repeal_statements(ctx, decision):
             hits: list[dict] = []
