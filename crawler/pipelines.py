@@ -101,7 +101,9 @@ class StorePipeline:
             "targets": self.counts["targets"],
             "skipped": skipped,
             "outcomes": outcomes,
-            "requests": scrapy_stats.get("downloader/request_count", counters.get("requests", 0)),
+            # Scrapy's count, plus the HEAD checks sent beside it (crawler.quickcheck)
+            "requests": scrapy_stats.get("downloader/request_count", counters.get("requests", 0))
+            + counters.get("requests_quick", 0),
             "bytes": scrapy_stats.get("downloader/response_bytes", 0),
             "finish_reason": scrapy_stats.get("finish_reason"),
             "interrupted": bool(getattr(spider, "interrupted", False)),

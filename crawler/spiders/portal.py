@@ -18,6 +18,7 @@ Outputs are plain dict items with a `_type` (`page`, `target`, `skipped`) for th
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import heapq
 import itertools
@@ -30,15 +31,33 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from twisted.internet import task
+from twisted.internet.defer import Deferred
 
 from crawler import linkcheck as lc
 from crawler.extract_pool import ExtractPool, default_workers, link_rows, link_targets
-from crawler.middlewares import RobotsDisallowed
+from crawler.middlewares import RobotsDisallowed, RobotsMiddleware
 from crawler.spiders.scope import Scope, www_variant
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _quick_checker(settings):
+    """A QuickChecker when the crawl may use one (crawler/quickcheck.py), else None."""
+    import os
+    from urllib.request import getproxies
+
+    from crawler.quickcheck import QuickChecker
+
+    env = os.environ.get("XXGK_QUICK_CHECKS", "").strip().lower()
+    if env in ("0", "false", "no", "off") or not settings.getbool("XXGK_QUICK_CHECKS", True):
+        return None
+    if settings.getfloat("DOWNLOAD_DELAY") > 0 or settings.getbool("AUTOTHROTTLE_ENABLED") or getproxies():
+        return None
+    headers = {k: v for k, v in (settings.getdict("DEFAULT_REQUEST_HEADERS") or {}).items()}
+    return QuickChecker(settings.get("USER_AGENT"), min(settings.getfloat("DOWNLOAD_TIMEOUT", 15), 5.0),
+                        max(2, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8) // 2), headers)
 
 
 def _headers(response) -> dict[str, str]:
@@ -88,6 +107,8 @@ class PortalSpider(scrapy.Spider):
         self.validators: dict[str, tuple] = {}
         self.internal_cache: dict[str, dict] = {}
         self._previous = None  # read-only connection to the database
+        self.quick = None  # crawler.quickcheck.QuickChecker, when the settings allow it
+        self.quick_tasks: set = set()
 
     # ------------------------------------------------------------------ wiring
 
@@ -97,6 +118,7 @@ class PortalSpider(scrapy.Spider):
         spider.check_bytes = crawler.settings.getint("XXGK_CHECK_BYTES", spider.check_bytes)
         workers = crawler.settings.get("XXGK_EXTRACT_WORKERS")
         spider.extract_pool = ExtractPool(default_workers() if workers is None else int(workers))
+        spider.quick = _quick_checker(crawler.settings)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
@@ -109,6 +131,10 @@ class PortalSpider(scrapy.Spider):
 
     def _on_closed(self, spider, reason):
         self.extract_pool.close()
+        for task_ in list(self.quick_tasks):
+            task_.cancel()
+        if self.quick is not None:
+            self.quick.close()
         if getattr(self, "_timer", None) is not None and self._timer.running:
             self._timer.stop()
         if reason not in ("finished",):
@@ -125,6 +151,8 @@ class PortalSpider(scrapy.Spider):
             engine.crawl(request)
 
     def _on_idle(self, spider):
+        if self.quick_tasks:  # quick checks still running (their end wakes the engine up)
+            raise DontCloseSpider
         if self.later:
             self._release_due()
             raise DontCloseSpider
@@ -228,7 +256,8 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ requests
 
-    def _request(self, url: str, st: dict, method: str = "GET", priority: int = 0, encoding: str = "utf-8"):
+    @staticmethod
+    def _init_state(st: dict, method: str) -> None:
         st.setdefault("chain", [])
         st.setdefault("methods", [])
         st.setdefault("attempts", 0)
@@ -237,6 +266,9 @@ class PortalSpider(scrapy.Spider):
         st.setdefault("started", time.time())
         st.setdefault("errors", [])
         st["method"] = method
+
+    def _request(self, url: str, st: dict, method: str = "GET", priority: int = 0, encoding: str = "utf-8"):
+        self._init_state(st, method)
         if st["role"] == "page":
             body_role, limit = "page", self.max_page_bytes
         elif st["role"] == "probe":
@@ -559,9 +591,82 @@ class PortalSpider(scrapy.Spider):
         method = "HEAD" if lc.looks_like_attachment(url) else "GET"
         req = self._issue(url, st, method, encoding=encoding)
         if isinstance(req, scrapy.Request):
+            if method == "HEAD" and self._quick_allowed(req):
+                self._start_quick(req)
+                return
             yield req
         else:
             yield from req
+
+    # ------------------------------------------------------------------ quick HEAD checks
+
+    def _quick_allowed(self, req) -> bool:
+        """The quick client may send this HEAD: enabled, and robots.txt already says yes."""
+        if self.quick is None:
+            return False
+        robots = self._robots_mw()
+        if robots is False:
+            return True  # robots.txt not obeyed (--ignore-robots)
+        if robots is None:
+            return False
+        netloc = urlsplit(req.url).netloc
+        if netloc not in robots._parsers:
+            return False  # not asked yet: Scrapy's middleware fetches it
+        rp = robots._parsers[netloc]
+        if isinstance(rp, Deferred):
+            return False  # being fetched
+        if rp is None:
+            return True  # no usable robots.txt: everything allowed (as the middleware does)
+        agent = robots._robotstxt_useragent or robots._default_useragent
+        return bool(rp.allowed(req.url, agent))
+
+    def _robots_mw(self):
+        """The robots.txt middleware, False when robots.txt is not obeyed, None if unknown."""
+        if not hasattr(self, "_robots"):
+            self._robots = None
+            if not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+                self._robots = False
+            else:
+                for mw in self.crawler.engine.downloader.middleware.middlewares:
+                    if isinstance(mw, RobotsMiddleware):
+                        self._robots = mw
+        return self._robots
+
+    def _start_quick(self, req) -> None:
+        task_ = asyncio.ensure_future(self._quick(req))
+        self.quick_tasks.add(task_)
+        task_.add_done_callback(self._quick_done)
+
+    def _quick_done(self, task_) -> None:
+        self.quick_tasks.discard(task_)
+        if not task_.cancelled() and task_.exception() is not None:
+            self.logger.error("quick check failed: %r", task_.exception())
+        if not self.quick_tasks:
+            self._wake()
+
+    def _wake(self) -> None:
+        # the engine re-asks an idle spider every 5 s; ask now that the last quick check is in
+        try:
+            self.crawler.engine._slot.nextcall.schedule()
+        except AttributeError:
+            pass
+
+    async def _quick(self, req) -> None:
+        st = req.meta["xxgk"]
+        answer = await self.quick.head(req.url, st.get("referer"))
+        self.counters["requests_quick"] = self.quick.requests
+        engine = self.crawler.engine
+        if answer is None or not (200 <= answer[0] < 300) or "html" in answer[1].get("content-type", "").lower():
+            engine.crawl(req)  # anything but a plain success: Scrapy asks again and judges
+            return
+        status, headers = answer
+        st["attempts"] += 1
+        st["methods"].append("HEAD")
+        for out in self._check_done(st, req.url, status, headers, b""):
+            if isinstance(out, scrapy.Request):
+                engine.crawl(out)
+            else:
+                await engine.scraper.start_itemproc_async(out, response=None)
 
     # ------------------------------------------------------------------ judging answers
 
