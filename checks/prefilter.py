@@ -18,9 +18,12 @@ other code point simplifies to a CJK ideograph.
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from .text import _t2s
 
@@ -38,12 +41,18 @@ def is_ideograph(char: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _changed() -> list[tuple[str, str]]:
-    """(code point, its simplified form) for every code point of _BLOCKS that simplify changes."""
-    chars = "\n".join(chr(i) for lo, hi in _BLOCKS for i in range(lo, hi))
-    text = unicodedata.normalize("NFKC", chars)  # per line: no composition crosses "\n"
+    """(code point, its simplified form) for every code point of _BLOCKS that simplify changes.
+    Converted 4,096 code points at a time, one per line: no NFKC composition and no 繁→简
+    phrase spans a line break, and the strings stay small."""
     conv = _t2s()
-    text = conv.convert(text) if conv is not None else text  # no 繁→简 phrase spans "\n"
-    return [(a, b) for a, b in zip(chars.split("\n"), text.split("\n"), strict=True) if a != b]
+    out = []
+    for lo, hi in _BLOCKS:
+        for start in range(lo, hi, 4096):
+            chars = "\n".join(map(chr, range(start, min(start + 4096, hi))))
+            text = unicodedata.normalize("NFKC", chars)
+            text = conv.convert(text) if conv is not None else text
+            out += [(a, b) for a, b in zip(chars.split("\n"), text.split("\n"), strict=True) if a != b]
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -59,11 +68,21 @@ def raw_forms(char: str) -> str:
 
 @lru_cache(maxsize=1)
 def _s2t_converter():
+    """OpenCC 简→繁 with its single-character table only: the bundled s2t config also loads
+    the phrase tables (~26 MB in memory), and only single characters are converted here.
+    The config names its table by absolute path, so it is written to a temporary file."""
     try:
         import opencc
     except ImportError:  # pragma: no cover - opencc is a declared dependency
         return None
-    return opencc.OpenCC("s2t")
+    table = Path(opencc.__file__).parent / "clib" / "share" / "opencc" / "STCharacters.ocd2"
+    if not table.is_file():
+        return opencc.OpenCC("s2t")
+    config = {"name": "s2t characters", "conversion_chain": [{"dict": {"type": "ocd2", "file": str(table)}}]}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s2t-characters.json"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        return opencc.OpenCC(str(path))
 
 
 def _s2t(char: str) -> str:
