@@ -36,35 +36,6 @@ class Finding:
     severity: str | None = None  # None: the rule's registered severity
 
 
-class _LazyRow(dict):
-    """A row without one large column, read by `load(url)` when asked for. `keep`: remember
-    the value (a page's extract: read for a few pages) or not (a document's body text: read
-    by several rules for every document, too large to keep them all)."""
-
-    def __init__(self, row: dict, column: str, load, keep: bool = False):
-        super().__init__(row)
-        self._column, self._load, self._keep = column, load, keep
-
-    def _value(self):
-        if super().__contains__(self._column):
-            return super().__getitem__(self._column)
-        value = self._load(super().__getitem__("url"))
-        if self._keep:
-            self[self._column] = value
-        return value
-
-    def get(self, key, default=None):
-        if key == self._column:
-            return self._value()  # the column always exists: its value, even None
-        return super().get(key, default)
-
-    def __getitem__(self, key):
-        return self._value() if key == self._column else super().__getitem__(key)
-
-    def __contains__(self, key):
-        return key == self._column or super().__contains__(key)
-
-
 def in_json(column: str, values) -> tuple[str, list]:
     """A `links_where` condition `column IN values`: one JSON parameter, however many values."""
     return (f"[{column}] in (select value from json_each(?))",
@@ -102,6 +73,23 @@ def _row_class(names: tuple[str, ...]) -> type:
     return cls
 
 
+def _lazy_row_class(names: tuple[str, ...], column: str, load) -> type:
+    """A row class like `_row_class(names)` with one more, large column that the row does not
+    hold: `row[column]` / `row.get(column)` return `load(row["url"])` (a page's extract, a
+    document's body text)."""
+    base = _row_class(names)
+    url, item = names.index("url"), tuple.__getitem__
+
+    def get(self, key, default=None):
+        return load(item(self, url)) if key == column else base.get(self, key, default)
+
+    def __getitem__(self, key):
+        return load(item(self, url)) if key == column else base.__getitem__(self, key)
+
+    return type("LazyRow", (base,), {"__slots__": (), "get": get, "__getitem__": __getitem__,
+                                     "__contains__": lambda self, key: key == column or base.__contains__(self, key)})
+
+
 class Context:
     def __init__(self, db, run_id: int, profile, as_of: dt.date, calendar: WorkCalendar | None = None):
         self.db = db
@@ -123,29 +111,47 @@ class Context:
         return node
 
     # ------------------------------------------------------------------ tables
-    def _rows(self, table: str) -> list[dict]:
+    def _rows(self, table: str, names: tuple[str, ...] | None = None, cls: type | None = None,
+              where: str = "", params: tuple = ()) -> list:
+        """The run's rows of `table` (columns `names`, default all) as compact read-only rows
+        (`row["url"]`, `row.get("date")`): a tuple each, not a dict (a third of the memory)."""
         if table not in self.db.table_names():
             return []
-        return list(self.db.query(f"select * from [{table}] where run_id = ?", [self.run_id]))
+        names = names or tuple(self.db[table].columns_dict)
+        cls = cls or _row_class(names)
+        select = ", ".join(f"[{c}]" for c in names)
+        new = tuple.__new__
+        cursor = self.db.conn.execute(f"select {select} from [{table}] where run_id = ?{where}", [self.run_id, *params])
+        return [new(cls, row) for row in cursor]
 
     @cached_property
     def run(self) -> dict:
         return store.get_run(self.db, self.run_id) or {"id": self.run_id}
 
+    # The pages columns rules read. The others (headers, fetch times, sizes) are left in the
+    # store: at 20,000 pages a row of every column costs ~60 MB.
+    PAGE_COLUMNS = ("url", "final_url", "status", "kind", "title", "column_name", "published", "meta",
+                    "site_identity")
+
     @cached_property
-    def pages(self) -> dict[str, dict]:
-        """url -> pages row. The `extract` JSON (about 25 KB a page; two rules read it on a few
-        pages) is read from the store when a row is asked for it, so 20,000 pages fit in memory."""
+    def pages(self) -> dict[str, Any]:
+        """url -> pages row (PAGE_COLUMNS, and `extract`). The `extract` JSON (about 25 KB a
+        page; two rules read it on a few pages) is read from the store when asked for and
+        remembered for that page."""
         if "pages" not in self.db.table_names():
             return {}
-        names = [c for c in self.db["pages"].columns_dict if c != "extract"]
-        select = ", ".join(f"[{c}]" for c in names)
-        rows = self.db.query(f"select {select} from pages where run_id = ?", [self.run_id])
-        return {p["url"]: _LazyRow(p, "extract", self._page_extract, keep=True) for p in rows}
+        have = self.db["pages"].columns_dict
+        names = tuple(c for c in self.PAGE_COLUMNS if c in have)
+        cls = _lazy_row_class(names, "extract", self._page_extract)
+        return {p["url"]: p for p in self._rows("pages", names, cls)}
 
     def _page_extract(self, url: str) -> str | None:
-        row = self.db.execute("select extract from pages where run_id = ? and url = ?", [self.run_id, url]).fetchone()
-        return row[0] if row else None
+        cache = self.__dict__.setdefault("_extracts", {})
+        if url not in cache:
+            row = self.db.execute("select extract from pages where run_id = ? and url = ?",
+                                  [self.run_id, url]).fetchone()
+            cache[url] = row[0] if row else None
+        return cache[url]
 
     @cached_property
     def pages_by_final_url(self) -> dict[str, dict]:
@@ -188,9 +194,11 @@ class Context:
             return []
         return [t for (t,) in self.db.conn.execute("select distinct text from links where run_id = ?", [self.run_id])]
 
-    @cached_property
-    def targets(self) -> dict[str, dict]:
-        return {t["url"]: t for t in self._rows("targets")}
+    def targets_with(self, outcomes) -> dict[str, Any]:
+        """url -> targets row of the run's link targets with one of `outcomes` (the broken ones
+        are a few hundred of the ~45,000 targets of a 20,000-page run)."""
+        where, params = in_json("outcome", outcomes)
+        return {t["url"]: t for t in self._rows("targets", where=f" and {where}", params=tuple(params))}
 
     @cached_property
     def columns(self) -> dict[str, dict]:
@@ -213,10 +221,9 @@ class Context:
         whenever a rule asks for it, never kept: 20,000 documents would hold ~500 MB."""
         if "documents" not in self.db.table_names():
             return []
-        names = [c for c in self.db["documents"].columns_dict if c != "body_text"]
-        rows = self.db.query(f"select {', '.join(f'[{c}]' for c in names)} from documents where run_id = ?",
-                             [self.run_id])
-        return sorted((_LazyRow(d, "body_text", self._body_text) for d in rows), key=lambda d: d["url"])
+        names = tuple(c for c in self.db["documents"].columns_dict if c != "body_text")
+        rows = self._rows("documents", names, _lazy_row_class(names, "body_text", self._body_text))
+        return sorted(rows, key=lambda d: d["url"])
 
     def bodies(self):
         """(url, body_text) of every document, streamed (one query, nothing kept)."""

@@ -46,7 +46,7 @@ def _target_evidence(target: dict) -> dict:
 
 def _link_groups(ctx: Context, outcomes) -> Iterator[tuple[dict, str, list[dict], int]]:
     """(target, page_url, link rows) for every distinct (page_url, url) whose target outcome is in `outcomes`."""
-    targets = {u: t for u, t in ctx.targets.items() if t.get("outcome") in outcomes}
+    targets = ctx.targets_with(outcomes)
     if not targets:
         return
     pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
