@@ -64,6 +64,9 @@ def run(db, run_id: int, profile, as_of: dt.date, calendar=None) -> list[dict]:
     rows.sort(key=lambda r: (r["rule"], r["url"] or "", r["page_url"] or "", r["fingerprint"]))
     with db.conn:
         db.execute("delete from findings where run_id = ?", [run_id])
-        if rows:
-            db["findings"].insert_all(rows, batch_size=500, alter=False)
+        if rows:  # one executemany: sqlite_utils' insert_all costs ~1 s more for 20,000 rows
+            names = list(rows[0])
+            db.conn.executemany(
+                f"insert into findings ({', '.join(names)}) values ({', '.join('?' * len(names))})",
+                [tuple(r[n] for n in names) for r in rows])
     return rows

@@ -18,6 +18,7 @@ from typing import Any
 from xxgk import store
 
 from .calendar import CalendarMissing, WorkCalendar
+from .prefilter import raw_forms
 from .text import any_match, parse_date, simplify
 
 
@@ -188,11 +189,18 @@ class Context:
         ordered = sorted(found.values(), key=lambda r: (r[page] is not None, r[page] or "", r[0]))
         return [new(cls, r[1:]) for r in ordered]
 
-    def link_texts(self) -> list:
-        """The distinct anchor texts of the run's links (one scan inside SQLite)."""
+    def link_texts(self, containing: str | None = None) -> list:
+        """The distinct anchor texts of the run's links (one scan inside SQLite); with
+        `containing` (one ideograph), only those that may hold it once simplified (any of its
+        raw forms, checks/prefilter.py), tested in SQLite too."""
         if not self._link_columns:
             return []
-        return [t for (t,) in self.db.conn.execute("select distinct text from links where run_id = ?", [self.run_id])]
+        sql, params = "select distinct text from links where run_id = ?", [self.run_id]
+        if containing:
+            forms = raw_forms(containing)
+            sql += " and (" + " or ".join(["instr(text, ?) > 0"] * len(forms)) + ")"
+            params += list(forms)
+        return [t for (t,) in self.db.conn.execute(sql, params)]
 
     def targets_with(self, outcomes) -> dict[str, Any]:
         """url -> targets row of the run's link targets with one of `outcomes` (the broken ones

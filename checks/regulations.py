@@ -46,8 +46,24 @@ EXPIRES_LABELS = ("废止日期", "失效日期", "有效期至")
 def reg_reason(ctx: Context, doc: dict) -> str | None:
     """Why the document is a 规章 / 规范性文件, or None."""
     col = ctx.doc_column(doc)
-    names = [doc.get("column_name") or ""]
-    urls = [doc.get("column_url") or ""]
+    by_column = ctx.__dict__.setdefault("_reg_column_reason", {})  # 20,000 documents, a few columns
+    where = (doc.get("column_name") or "", doc.get("column_url") or "", col["url"] if col else None)
+    if where not in by_column:
+        by_column[where] = _column_reason(ctx, col, where[0], where[1])
+    if by_column[where]:
+        return by_column[where]
+    doc_no = docno_key(doc.get("doc_no") or ctx.field(doc, ("文号", "发文字号")))
+    if doc_no and any_match(ctx.opt("regulations.docno_patterns", []), doc_no):
+        return f"doc_no:{doc_no}"
+    if ctx.doc_on_platform(doc) and any_match(ctx.opt("regulations.title_patterns", []), doc.get("title") or ""):
+        return "title"
+    return None
+
+
+def _column_reason(ctx: Context, col: dict | None, column_name: str, column_url: str) -> str | None:
+    """The column (its name or URL, or a parent's) that makes its documents regulations."""
+    names = [column_name]
+    urls = [column_url]
     node, seen = col, set()
     while node is not None and node["url"] not in seen:
         seen.add(node["url"])
@@ -60,11 +76,6 @@ def reg_reason(ctx: Context, doc: dict) -> str | None:
     for url in urls:
         if url and any_match(ctx.opt("regulations.column_url_patterns", []), url):
             return f"column_url:{url}"
-    doc_no = docno_key(doc.get("doc_no") or ctx.field(doc, ("文号", "发文字号")))
-    if doc_no and any_match(ctx.opt("regulations.docno_patterns", []), doc_no):
-        return f"doc_no:{doc_no}"
-    if ctx.doc_on_platform(doc) and any_match(ctx.opt("regulations.title_patterns", []), doc.get("title") or ""):
-        return "title"
     return None
 
 

@@ -194,9 +194,9 @@ def _annual_reports(ctx: Context) -> list[dict]:
         if year:
             items.append({"year": year, "url": e.get("url"), "title": e.get("title"),
                           "date": ctx.date(e.get("date")), "source": "entry", "doc": None})
-    # Link texts: the distinct ones are judged (one scan in SQLite), then only the links
-    # bearing a report title are read.
-    texts = [t for t in ctx.link_texts() if report_year(ctx, t)]
+    # Link texts: the distinct ones are judged (one scan in SQLite; a report title names its
+    # year, so only texts with 年 can be one), then only the links bearing a report title are read.
+    texts = [t for t in ctx.link_texts(containing="年") if report_year(ctx, t)]
     for link in ctx.links_where(in_json("text", texts)) if texts else ():
         year = report_year(ctx, link.get("text"))
         if year:
