@@ -48,6 +48,7 @@ DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"  # the spider deduplicate
 HTTPERROR_ALLOW_ALL = True
 LOG_ENABLED = True
 LOG_LEVEL = "ERROR"
+LOG_FORMATTER = "crawler.handlers.QuietLogFormatter"  # no per-response/per-item DEBUG records
 MEMUSAGE_ENABLED = False
 RANDOMIZE_DOWNLOAD_DELAY = True
 REACTOR_THREADPOOL_MAXSIZE = 10
@@ -57,6 +58,7 @@ RETRY_ENABLED = False
 RETRY_TIMES = 2
 ROBOTSTXT_OBEY = True
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+SCHEDULER_DISK_QUEUE = "crawler.queues.LifoDiskQueue"  # Scrapy's pickle LIFO queue, 8x faster pushes
 TELNETCONSOLE_ENABLED = False
 USER_AGENT = "xxgk-audit (+https://example.invalid/xxgk-audit)"
 

@@ -1,0 +1,110 @@
+"""The crawl's pending requests on disk: the fast request serialisation (crawler.queues) and
+the private temporary queue directory of a crawl without --job-dir (crawler.run)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+from scrapy import Request
+from scrapy.squeues import PickleLifoDiskQueue
+from scrapy.utils.test import get_crawler
+
+from crawler import queues, run
+from crawler.spiders.portal import PortalSpider
+
+
+@pytest.fixture
+def spider():
+    crawler = get_crawler(PortalSpider, {})
+    spider = PortalSpider(start_url="http://portal.test/index.html", profile={})
+    spider.crawler = crawler
+    crawler.spider = spider
+    return spider
+
+
+def test_fast_dict_is_scrapys_dict(spider):
+    st = {"role": "page", "url0": "http://portal.test/a/b.html?x=1", "depth": 3, "referer": "http://portal.test/",
+          "encoding": "gbk", "cond": ("etag", None)}
+    req = spider._request("http://portal.test/a/b.html?x=1", st, "HEAD", priority=-3, encoding="gbk")
+    assert queues.request_dict(req, spider) == req.to_dict(spider=spider)
+
+
+def test_other_callbacks_and_classes_take_scrapys_path(spider):
+    assert queues.request_dict(Request("http://portal.test/", callback=lambda r: None), spider) is None
+    assert queues.request_dict(Request("http://portal.test/", callback=PortalSpider(
+        start_url="http://portal.test/", profile={}).on_response), spider) is None
+    from scrapy import FormRequest
+
+    assert queues.request_dict(FormRequest("http://portal.test/", callback=spider.on_response), spider) is None
+    assert queues.request_dict(Request("http://portal.test/"), spider) is not None  # no callback at all
+
+
+def test_queue_round_trip(spider, tmp_path):
+    crawler = spider.crawler
+    q = queues.LifoDiskQueue.from_crawler(crawler, str(tmp_path / "q"))
+    ref = PickleLifoDiskQueue.from_crawler(crawler, str(tmp_path / "ref"))
+    reqs = [spider._request(f"http://portal.test/p{i}.html", {"role": "check", "url0": f"http://portal.test/p{i}.html",
+                                                              "referer": None}, priority=-i) for i in range(5)]
+    reqs.append(Request("http://portal.test/form", method="POST", body=b"a=1", callback=spider.on_response))
+    for r in reqs:
+        q.push(r)
+        ref.push(r)
+    got, want = [], []
+    while (r := q.pop()) is not None:
+        got.append(r.to_dict(spider=spider))
+    while (r := ref.pop()) is not None:
+        want.append(r.to_dict(spider=spider))
+    assert got == want and len(got) == 6
+    assert got[0]["callback"] == "on_response" and got[-1]["errback"] == "on_error"
+
+
+def test_queue_dir_is_new_and_stale_ones_are_swept(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    a, b = run.new_queue_dir(), run.new_queue_dir()
+    assert a != b and os.listdir(a) == [] and os.path.basename(a).startswith(f"xxgk-queue-{os.getpid()}-")
+    dead = tmp_path / "xxgk-queue-999999999-abc"  # no such process
+    (dead / "requests.queue").mkdir(parents=True)
+    young = tmp_path / "xxgk-queue-999999998-abc"
+    young.mkdir()
+    os.utime(dead, (0, 0))
+    run.new_queue_dir()
+    assert not dead.exists() and young.exists() and os.path.isdir(a)  # live or recent ones stay
+
+
+def test_disk_queue_switch(monkeypatch):
+    monkeypatch.setenv("XXGK_DISK_QUEUE", "0")
+    assert run.disk_queue_wanted() is False
+    monkeypatch.setenv("XXGK_DISK_QUEUE", "1")
+    assert run.disk_queue_wanted() is True
+    monkeypatch.delenv("XXGK_DISK_QUEUE")
+    assert run.disk_queue_wanted() is True  # the default
+
+
+def test_a_crawl_queues_on_disk_and_leaves_nothing(monkeypatch, tmp_path):
+    from xxgk import store
+    from xxgk.profile import load_profile
+    from xxgk.sample.server import serve
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    servers, base = serve(port=0)
+    try:
+        db = store.open_db(tmp_path / "a.sqlite")
+        run_id = db["runs"].insert({"start_url": base + "/index.html", "site": "x", "status": "running",
+                                    "started_at": "2026-01-01T00:00:00Z", "as_of": "2026-01-01"}).last_pk
+        profile = load_profile()
+        profile["links"]["external_cache_hours"] = 0.0
+        seen = []
+
+        def progress(snap):
+            seen.extend(p.name for p in temp.glob("xxgk-queue-*/requests.queue"))
+
+        stats = run.crawl(db, run_id, base + "/index.html", profile, concurrency=4, delay=0, on_progress=progress)
+    finally:
+        servers.shutdown()
+    assert stats["pages"] > 10 and not stats["interrupted"]
+    assert seen  # Scrapy's disk queue lived in the crawl's private directory
+    assert list(temp.iterdir()) == []  # and was removed at the end
