@@ -6,7 +6,8 @@ images (.pdf .doc .jpg ...). Through Scrapy each costs as much CPU as a page req
 CPU-bound. This client sends the same HEAD (same URL bytes, headers and User-Agent) over
 a small keep-alive pool on the crawl's own asyncio loop, for a fraction of that.
 
-Only the plain answer is taken from it: 2xx with a non-HTML content type. Anything else
+Only the plain answer is taken from it: 2xx with a non-HTML content type to a HEAD, and
+304 to the conditional GET of a re-audit (`unchanged`: a page the previous run read). Anything else
 (a redirect, an error status, an HTML answer, a timeout, a reset, a malformed answer)
 returns None and the spider sends the request through Scrapy as before, so every
 judgement (redirect chains, GET confirmation, soft 404, blocked, TLS, retries) is made by
@@ -75,7 +76,8 @@ class QuickChecker:
         self.requests = 0
         self._tls: ssl.SSLContext | None = None
 
-    def request_bytes(self, url: str, referer: str | None) -> tuple[tuple, bytes] | None:
+    def request_bytes(self, url: str, referer: str | None, method: str = "HEAD",
+                      extra: dict | None = None) -> tuple[tuple, bytes] | None:
         """(pool key, request) for an already-escaped URL (scrapy.Request(...).url)."""
         parts = urlsplit(url)
         if parts.scheme not in _DEFAULT_PORT or not parts.hostname:
@@ -86,10 +88,11 @@ class QuickChecker:
             return None
         host = parts.netloc.rpartition("@")[2]
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        lines = [f"HEAD {target} HTTP/1.1", f"Host: {host}", f"User-Agent: {self.user_agent}"]
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"User-Agent: {self.user_agent}"]
         lines += [f"{k}: {v}" for k, v in self.default_headers.items()]
         if referer:
             lines.append(f"Referer: {referer}")
+        lines += [f"{k}: {v}" for k, v in (extra or {}).items() if v]
         try:
             data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         except UnicodeEncodeError:
@@ -100,7 +103,19 @@ class QuickChecker:
 
     async def head(self, url: str, referer: str | None = None) -> tuple[int, dict[str, str]] | None:
         """Status and headers of a HEAD of `url`, or None (ask Scrapy instead)."""
-        built = self.request_bytes(url, referer)
+        return await self._ask(url, referer, "HEAD")
+
+    async def unchanged(self, url: str, referer: str | None, etag: str | None, modified: str | None) -> bool:
+        """A conditional GET of a page a previous run read: True when it answers 304.
+
+        Any other answer (the page changed, moved, failed) is False and Scrapy reads the page;
+        its body is never read here (the connection is closed instead)."""
+        headers = {"If-None-Match": etag, "If-Modified-Since": modified, "Cache-Control": "max-age=0"}
+        answer = await self._ask(url, referer, "GET", headers)
+        return answer is not None and answer[0] == 304
+
+    async def _ask(self, url: str, referer: str | None, method: str, extra: dict | None = None):
+        built = self.request_bytes(url, referer, method, extra)
         if built is None:
             return None
         key, data = built
@@ -113,7 +128,7 @@ class QuickChecker:
                 if reused and conn is None:
                     continue
                 try:
-                    return await asyncio.wait_for(self._exchange(key, conn, data), self.timeout)
+                    return await asyncio.wait_for(self._exchange(key, conn, data, method), self.timeout)
                 except (asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError):
                     if conn is not None:  # a kept connection the server had closed: once more, fresh
                         continue
@@ -131,7 +146,7 @@ class QuickChecker:
             writer.close()
         return None
 
-    async def _exchange(self, key, conn, data: bytes):
+    async def _exchange(self, key, conn, data: bytes, method: str = "HEAD"):
         if conn is None:
             scheme, host, port = key
             if scheme == "https" and self._tls is None:
@@ -152,6 +167,8 @@ class QuickChecker:
             if status < 200:  # 1xx interim answers: leave them to Scrapy
                 keep = False
                 return None
+            if method != "HEAD" and status != 304:  # a body follows, unread: drop the connection
+                keep = False
             return status, headers
         finally:
             if keep:

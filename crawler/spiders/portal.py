@@ -43,6 +43,11 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Quick checks running at once, at most (each holds its request); beyond, requests go through
+# Scrapy's (disk-backed) queue, so a large re-audit's frontier never piles up in memory.
+QUICK_PENDING = 2000
+
+
 def _quick_checker(settings):
     """A QuickChecker when the crawl may use one (crawler/quickcheck.py), else None."""
     import os
@@ -558,6 +563,9 @@ class PortalSpider(scrapy.Spider):
                               priority=-depth)
             if isinstance(req, scrapy.Request):
                 self.target_seen.add(url)
+                if req.meta["xxgk"]["cond"] and self._quick_allowed(req):
+                    self._start_quick(req)  # re-audit: most pages answer 304
+                    continue
                 yield req
             else:
                 yield from req
@@ -602,7 +610,7 @@ class PortalSpider(scrapy.Spider):
 
     def _quick_allowed(self, req) -> bool:
         """The quick client may send this HEAD: enabled, and robots.txt already says yes."""
-        if self.quick is None:
+        if self.quick is None or len(self.quick_tasks) >= QUICK_PENDING:
             return False
         robots = self._robots_mw()
         if robots is False:
@@ -653,16 +661,28 @@ class PortalSpider(scrapy.Spider):
 
     async def _quick(self, req) -> None:
         st = req.meta["xxgk"]
-        answer = await self.quick.head(req.url, st.get("referer"))
-        self.counters["requests_quick"] = self.quick.requests
         engine = self.crawler.engine
-        if answer is None or not (200 <= answer[0] < 300) or "html" in answer[1].get("content-type", "").lower():
-            engine.crawl(req)  # anything but a plain success: Scrapy asks again and judges
-            return
-        status, headers = answer
-        st["attempts"] += 1
-        st["methods"].append("HEAD")
-        for out in self._check_done(st, req.url, status, headers, b""):
+        if st["role"] == "page":  # a re-audit's conditional GET: only a 304 is taken
+            unchanged = await self.quick.unchanged(req.url, st.get("referer"), *st["cond"])
+            self.counters["requests_quick"] = self.quick.requests
+            if not unchanged:
+                engine.crawl(req)
+                return
+            st["attempts"] += 1
+            st["methods"].append("GET")
+            outputs = self._not_modified(st, None)
+        else:
+            answer = await self.quick.head(req.url, st.get("referer"))
+            self.counters["requests_quick"] = self.quick.requests
+            if (answer is None or not (200 <= answer[0] < 300)
+                    or "html" in answer[1].get("content-type", "").lower()):
+                engine.crawl(req)  # anything but a plain success: Scrapy asks again and judges
+                return
+            status, headers = answer
+            st["attempts"] += 1
+            st["methods"].append("HEAD")
+            outputs = self._check_done(st, req.url, status, headers, b"")
+        for out in outputs:
             if isinstance(out, scrapy.Request):
                 engine.crawl(out)
             else:
