@@ -43,15 +43,20 @@ def validators(conn: sqlite3.Connection, previous_run: int) -> dict[str, tuple[s
 
 
 def page_record(conn: sqlite3.Connection, previous_run: int, url: str) -> dict | None:
-    """follow / links / encoding / kind of the previous run's page `url` (None when absent)."""
+    """follow / link targets / encoding / kind of the previous run's page `url` (None when absent).
+
+    The targets come from the run's `links` rows (what the crawler checked, in page order:
+    `crawler.extract_pool.link_rows`), not from the stored record's JSON, which is slower
+    to read; `_targets` is what `link_targets` of the whole record gives."""
     row = conn.execute(
-        "SELECT json_extract(extract, '$.follow'), json_extract(extract, '$.links'), "
-        "json_extract(extract, '$.encoding'), kind FROM pages WHERE run_id = ? AND url = ? AND extract IS NOT NULL",
-        [previous_run, url]).fetchone()
+        "SELECT json_extract(extract, '$.follow'), json_extract(extract, '$.encoding'), kind FROM pages "
+        "WHERE run_id = ? AND url = ? AND extract IS NOT NULL", [previous_run, url]).fetchone()
     if row is None:
         return None
-    follow, links, encoding, kind = row
-    return {"follow": json.loads(follow) if follow else [], "links": json.loads(links) if links else [],
+    follow, encoding, kind = row
+    targets = dict.fromkeys(u for (u,) in conn.execute(
+        "SELECT url FROM links WHERE run_id = ? AND page_url = ? ORDER BY rowid", [previous_run, url]))
+    return {"follow": json.loads(follow) if follow else [], "_targets": list(targets),
             "encoding": encoding, "kind": kind}
 
 
