@@ -25,7 +25,8 @@ def record(kind="other", **kw) -> dict:
 def page_item(url, rec, depth=1, final_url=None, status=200):
     return {"_type": "page", "url": url, "final_url": final_url or url, "status": status, "kind": rec["kind"],
             "title": rec.get("title"), "column_name": rec.get("column"), "depth": depth, "extract": rec,
-            "links": [dict(link, internal=1) for link in rec["links"]], "entries": rec["entries"],
+            "links": [(link["url"], link["tag"], link["attribute"], link["text"], 1) for link in rec["links"]],
+            "entries": rec["entries"],
             "meta": rec["meta"], "site_identity": {}, "fetched_at": "2026-01-01T00:00:00Z"}
 
 
