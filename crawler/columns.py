@@ -43,8 +43,6 @@ import re
 from collections import defaultdict
 from urllib.parse import urlsplit
 
-from xxgk import store
-
 PLATFORM_WORDS = ("政府信息公开", "政务公开", "信息公开")
 _PAGE_NO = re.compile(
     r"(index|default|list|column-index)[_-]\d+\.\w+$|[?&](pageNum|page|pageNo|PageIndex|currPage|cur_page|pageIndex|p)=\d+",
@@ -113,32 +111,25 @@ def _name(rec: dict, row: dict) -> str | None:
             or meta.get("ColumnName") or meta.get("columnname") or rec.get("title") or row.get("title"))
 
 
+# The record keys used here: a few hundred bytes of the ~25 KB record (links, follow lists
+# and body text are the rest).
+_REC_KEYS = ("kind", "column", "breadcrumb", "meta", "pages", "entries", "subcolumns", "refresh", "empty_note",
+             "title", "spa", "redirect", "fields", "published", "written", "published_source")
+# A record SQLite cannot read counts as empty, as store.loads reads it in Python.
+_VALID = "CASE WHEN json_valid(extract) THEN json_extract(extract, {paths}) END"
+
+
 def _load_pages(db, run_id: int) -> list[dict]:
-    """The pages with the record keys used here. Documents' body_text (a large part of the
-    records) goes to a temporary table, from which _documents copies it: memory stays small
-    on big sites."""
-    rows = []
-    conn = db.conn
-    conn.execute("DROP TABLE IF EXISTS temp.xxgk_bodies")
-    conn.execute("CREATE TEMP TABLE xxgk_bodies (url TEXT PRIMARY KEY, body_text TEXT)")
-    bodies: list[tuple] = []
+    """The pages with the record keys used here. SQLite's JSON functions pick them out of the
+    records (one json_extract of all keys: one parse per record, in C), so the large rest never
+    becomes Python objects: at 20,000 pages that took ~4 s of json.loads and most of the memory."""
     names = ("url", "final_url", "status", "kind", "title", "column_name", "depth")
-    cursor = conn.execute(f"select {', '.join(names)}, extract from pages where run_id = ?", [run_id])
-    for values in cursor:
+    extract = _VALID.format(paths=", ".join(f"'$.{k}'" for k in _REC_KEYS))
+    rows = []
+    for values in db.conn.execute(f"select {', '.join(names)}, {extract} from pages where run_id = ?", [run_id]):
         row = dict(zip(names, values[:-1], strict=True))
-        rec = store.loads(values[-1], {}) or {}
-        if row["kind"] == "document":
-            bodies.append((row["url"], rec.get("body_text")))
-        row["rec"] = {k: rec.get(k) for k in ("kind", "column", "breadcrumb", "meta", "pages", "entries",
-                                              "subcolumns", "refresh", "empty_note", "title", "spa",
-                                              "redirect", "fields", "published", "written",
-                                              "published_source")}
+        row["rec"] = dict(zip(_REC_KEYS, json.loads(values[-1]), strict=True)) if values[-1] else {}
         rows.append(row)
-        if len(bodies) >= 500:
-            conn.executemany("INSERT OR REPLACE INTO temp.xxgk_bodies VALUES (?, ?)", bodies)
-            bodies.clear()
-    conn.executemany("INSERT OR REPLACE INTO temp.xxgk_bodies VALUES (?, ?)", bodies)
-    conn.commit()
     return rows
 
 
@@ -248,9 +239,10 @@ def build(db, run_id: int) -> dict:
             parent = parent or parent_of.get(member)
         if parent and parent != key:
             col["parent_url"] = series_of.get(parent, parent)
+    texts = _link_texts(db, run_id, {url for col in columns.values() for url in col["_members"]})
     for col in columns.values():
         col["on_platform"] = _on_platform(col, columns, prefixes)
-        col["nav_names"] = _nav_names(db, run_id, col["_members"])
+        col["nav_names"] = _nav_names(texts, col["_members"])
 
     # ---- entries.column_url
     with db.conn:
@@ -301,15 +293,37 @@ def _on_platform(col: dict, columns: dict, prefixes: set[str], depth: int = 0) -
     return False
 
 
-def _nav_names(db, run_id: int, urls: list[str]) -> list[str]:
+def _link_texts(db, run_id: int, urls: set[str]) -> dict[str, dict[str, int]]:
+    """url -> {anchor text: rowid of its first link} of the run's links to `urls` (blank texts
+    left out). The menus link every column from every page (~1 million of 1.7 million links at
+    20,000 pages): one sequential read of the run's rows (its rowid range) costs a third of
+    looking each up through the (run_id, url) index."""
+    lo, hi = db.conn.execute("SELECT min(rowid), max(rowid) FROM links WHERE run_id = ?", [run_id]).fetchone()
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    if lo is None:
+        return out
+    for url, text, first in db.conn.execute(
+        "SELECT url, text, min(rowid) FROM links NOT INDEXED WHERE rowid BETWEEN ? AND ? AND run_id = ? "
+        "AND url IN (SELECT value FROM json_each(?)) AND text IS NOT NULL AND trim(text) != '' GROUP BY url, text",
+        [lo, hi, run_id, json.dumps(sorted(urls), ensure_ascii=False)],
+    ):
+        out[url][text] = first
+    return out
+
+
+def _nav_names(texts: dict[str, dict[str, int]], urls: list[str]) -> list[str]:
+    """The first 20 distinct anchor texts (whitespace folded) of the links to a column's pages,
+    in the order names were always listed: the pages in groups of 200, in each group by URL,
+    then by the order the links were stored (what a per-group DISTINCT query through the
+    (run_id, url) index returned)."""
     names: list[str] = []
     for chunk in range(0, len(urls), 200):
-        part = urls[chunk: chunk + 200]
-        marks = ",".join("?" * len(part))
-        for (text,) in db.execute(
-            f"SELECT DISTINCT text FROM links WHERE run_id = ? AND url IN ({marks}) AND text IS NOT NULL "
-            "AND trim(text) != ''", [run_id, *part],
-        ):
+        seen: dict[str, None] = {}
+        for url in sorted(set(urls[chunk: chunk + 200])):
+            first = texts.get(url) or {}
+            for text in sorted(first, key=first.get):
+                seen.setdefault(text, None)
+        for text in seen:
             text = " ".join(text.split())
             if text and text not in names:
                 names.append(text)
@@ -355,15 +369,13 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
             rec.get("written"), published, source, row["validity"], row["effective"], expires,
             json.dumps(fields, ensure_ascii=False), json.dumps(rec.get("meta") or {}, ensure_ascii=False),
         ))
+    # body_text goes from the page's record to the document row inside SQLite (one write per
+    # document; ~14,000 characters each, never held in Python).
+    body = "(SELECT " + _VALID.format(paths="'$.body_text'") + " FROM pages WHERE run_id = ? AND url = ?)"
     with db.conn:
         db.conn.execute("DELETE FROM documents WHERE run_id = ?", [run_id])
         db.conn.executemany(
             "INSERT OR REPLACE INTO documents (run_id, url, column_name, column_url, title, index_no, publisher, "
-            "doc_no, written, published, published_source, validity, effective, expires, fields, meta) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        db.conn.execute(
-            "UPDATE documents SET body_text = (SELECT body_text FROM temp.xxgk_bodies b WHERE b.url = documents.url) "
-            "WHERE run_id = ?", [run_id])
-    # temp.xxgk_bodies is not dropped: freeing its pages costs seconds on big sites; it goes
-    # with the connection (or the next build)
+            "doc_no, written, published, published_source, validity, effective, expires, fields, meta, body_text) "
+            f"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{body})", [row + (run_id, row[1]) for row in rows])
     return len(rows)
