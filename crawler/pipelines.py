@@ -1,8 +1,8 @@
 """Records -> SQLite: batched writes of pages, links, entries, targets and skipped URLs.
 
 Rows are buffered per table and written with `executemany`, one transaction per batch
-(`XXGK_BATCH_ROWS` rows, or every 2 s so a killed crawl loses little), and flushed when
-the spider closes, whatever the reason. `pages` and `targets` are written with
+(`XXGK_BATCH_ROWS` rows, or every 2 s so a killed crawl loses little), by a writer thread
+(see `open_spider`), and flushed and waited for when the spider closes, whatever the reason. `pages` and `targets` are written with
 INSERT OR REPLACE on their (run_id, url) key, so a resumed crawl that fetches a URL again
 replaces the row instead of failing. At close, `runs.stats` receives the crawl counters.
 """
@@ -10,6 +10,8 @@ replaces the row instead of failing. At close, `runs.stats` receives the crawl c
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 
 from crawler import incremental
@@ -68,14 +70,21 @@ class StorePipeline:
 
     crawler = None
 
+    writer: threading.Thread | None = None
+    _error: BaseException | None = None
+
     def open_spider(self, spider=None):
         self.db = store.open_db(self.db_path)
-        # WAL + NORMAL: a crash of the process loses nothing committed; only a power cut may
-        # lose the last batches. Saves an fsync per batch.
-        self.db.conn.execute("PRAGMA synchronous=NORMAL")
+        # The batches are written by a thread with its own connection: SQLite does its B-tree
+        # work without the GIL, so the reactor keeps crawling meanwhile. At most two batches
+        # wait for it (flush blocks beyond: the crawl never outruns its writes by more).
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.writer = threading.Thread(target=self._write_loop, name="xxgk-store", daemon=True)
+        self.writer.start()
 
     def close_spider(self, spider=None):
         self.flush()
+        self._drain()
         spider = spider or getattr(self.crawler, "spider", None)
         if spider is not None:
             try:
@@ -170,21 +179,57 @@ class StorePipeline:
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
+        if self._error is not None:
+            raise RuntimeError(f"writing to {self.db_path} failed: {self._error}") from self._error
         if not self.pending or self.db is None:
             return
-        with self.db.conn:
-            for table, rows in self.buffers.items():
-                if not rows:
-                    continue
+        batch = {table: rows for table, rows in self.buffers.items() if rows}
+        reused = self.reused
+        self.buffers = {name: [] for name in TABLES}
+        self.reused = []
+        self.pending = 0
+        if self.writer is not None and self.writer.is_alive():
+            self.queue.put((batch, reused))
+        else:
+            self._write(self.db.conn, batch, reused)
+
+    def _write(self, conn, batch: dict[str, list[tuple]], reused: list[tuple]) -> None:
+        """One transaction: the batch's rows, then the copies of pages answered 304."""
+        with conn:
+            for table, rows in batch.items():
                 columns, verb = TABLES[table]
                 marks = ", ".join("?" * len(columns))
-                self.db.conn.executemany(
-                    f"{verb} INTO [{table}] ({', '.join(columns)}) VALUES ({marks})", rows)
+                conn.executemany(f"{verb} INTO [{table}] ({', '.join(columns)}) VALUES ({marks})", rows)
                 self.counts[table] += len(rows)
-                rows.clear()
-            if self.reused:
-                pages, links = incremental.copy_pages(self.db.conn, self.run_id, self.reused)
+            if reused:
+                pages, links = incremental.copy_pages(conn, self.run_id, reused)
                 self.counts["pages"] += pages
                 self.counts["links"] += links
-                self.reused.clear()
-        self.pending = 0
+
+    def _write_loop(self) -> None:
+        db = store.open_db(self.db_path)
+        # WAL + NORMAL: a crash of the process loses nothing committed; only a power cut may
+        # lose the last batches. Saves an fsync per batch.
+        db.conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            while True:
+                job = self.queue.get()
+                try:
+                    if job is None:
+                        return
+                    if self._error is None:  # after a failure nothing more is written
+                        self._write(db.conn, *job)
+                except BaseException as exc:  # noqa: BLE001 - raised in the crawl by the next flush
+                    self._error = exc
+                finally:
+                    self.queue.task_done()
+        finally:
+            db.close()
+
+    def _drain(self) -> None:
+        """Wait until every batch handed to the writer is committed; stop the writer."""
+        if self.writer is not None and self.writer.is_alive():
+            self.queue.put(None)
+            self.writer.join()
+        if self._error is not None and self.crawler is not None and self.crawler.spider is not None:
+            self.crawler.spider.logger.error("writing to %s failed: %s", self.db_path, self._error)

@@ -60,12 +60,31 @@ def test_interrupt_by_sigint(tmp_path):
     with MockServer("127.0.0.1", calendar_site()) as srv:
         db = store.open_db(tmp_path / "a.sqlite")
         run_id = new_run(db, srv.url("/"))
-        timer = threading.Timer(2.5, os.kill, (os.getpid(), signal.SIGINT))
-        timer.start()
+        done = threading.Event()
+
+        def interrupt_once_two_pages_are_in():  # (a fixed delay failed on a loaded machine)
+            import sqlite3
+            import time
+
+            deadline = time.monotonic() + 60
+            while not done.is_set() and time.monotonic() < deadline:
+                try:
+                    conn = sqlite3.connect(tmp_path / "a.sqlite", timeout=5)
+                    n = conn.execute("select count(*) from pages where run_id = ?", [run_id]).fetchone()[0]
+                    conn.close()
+                except sqlite3.Error:
+                    n = 0
+                if n >= 2:
+                    os.kill(os.getpid(), signal.SIGINT)
+                    return
+                time.sleep(0.1)
+
+        watcher = threading.Thread(target=interrupt_once_two_pages_are_in, daemon=True)
+        watcher.start()
         try:
             stats = crawl(db, run_id, srv.url("/"), make_profile(**ENDLESS))
         finally:
-            timer.cancel()
+            done.set()
         assert stats["interrupted"] is True
         assert len(rows(db, "pages", run_id)) >= 2
         # what was fetched is in the database, page and target rows alike

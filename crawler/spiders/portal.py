@@ -38,9 +38,15 @@ from crawler.extract_pool import ExtractPool, default_workers, link_rows, link_t
 from crawler.middlewares import RobotsDisallowed, RobotsMiddleware
 from crawler.spiders.scope import Scope, www_variant
 
+_STAMP = [0, ""]
+
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC time to the second, as stored; formatted once a second (it stamps every row)."""
+    second = int(time.time())
+    if second != _STAMP[0]:
+        _STAMP[0], _STAMP[1] = second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _STAMP[1]
 
 
 # Quick checks running at once, at most (each holds its request); beyond, requests go through
