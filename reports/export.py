@@ -16,7 +16,7 @@ from typing import Any
 
 from xxgk import store
 
-from . import catalogue
+from . import catalogue, xlsx
 from . import waivers as waivers_mod
 from .catalogue import SEVERITY_ZH
 from .data import element_of, load_findings
@@ -123,13 +123,7 @@ def write_json(rows: list[dict], path: Path) -> Path:
 
 
 def write_xlsx(rows: list[dict], path: Path, sheet_title: str = "问题清单", by_column: bool = False) -> Path:
-    """Streamed (write-only) workbook: one sheet of all rows, plus one per column if asked."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook(write_only=True)
+    """Streamed workbook (reports/xlsx.py): one sheet of all rows, plus one per column if asked."""
     sheets: list[tuple[str, list[dict]]] = [(sheet_title[:31], rows)]
     if by_column:
         groups: dict[str, list[dict]] = {}
@@ -139,32 +133,11 @@ def write_xlsx(rows: list[dict], path: Path, sheet_title: str = "问题清单", 
         sheets += [(_sheet_name(name, used), items) for name, items in sorted(groups.items())]
     widths = {"message": 50, "url": 45, "page_url": 45, "fix": 40, "basis": 30, "evidence": 30,
               "element": 25, "rule_title": 20, "column_name": 18, "waived": 20}
-    bold = Font(bold=True)
-    for title, items in sheets:
-        ws = wb.create_sheet(title)
-        for i, (key, _) in enumerate(COLUMNS, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = widths.get(key, 12)
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(items) + 1}"
-        header = []
-        for _, zh in COLUMNS:
-            cell = WriteOnlyCell(ws, value=zh)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in items:
-            values = []
-            for key, _ in COLUMNS:
-                text = _text(row.get(key))
-                if text.startswith("="):  # openpyxl would store it as a formula: force text
-                    cell = WriteOnlyCell(ws, value=text)
-                    cell.data_type = "s"
-                    values.append(cell)
-                else:
-                    values.append(text)
-            ws.append(values)
-    wb.save(path)
-    return path
+    header = [zh for _, zh in COLUMNS]
+    width = [widths.get(key, 12) for key, _ in COLUMNS]
+    return xlsx.write_workbook(path, [
+        (title, header, width, ([_text(row.get(key)) for key, _ in COLUMNS] for row in items))
+        for title, items in sheets])
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
