@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from xxgk import store
 
@@ -79,6 +79,37 @@ def safe_href(url: Any) -> str | None:
     return cleaned
 
 
+# The three snippets every item row repeats (a link, a severity, its flags), as functions:
+# at 20,000 findings the same Jinja macros took ~2 s of the report. Output is the same markup
+# (values escaped as `{{ }}` escapes them); templates call them as before.
+def link(url: Any, text: Any = None) -> Markup:
+    label = escape(text if text else url)
+    href = safe_href(url)
+    if href:
+        return Markup(f'<a class="url" href="{escape(href)}" rel="noopener noreferrer nofollow" '
+                      f'target="_blank">{label}</a>')
+    return Markup(f'<span class="url">{label}</span>')
+
+
+def sev(s: Any) -> Markup:
+    return Markup(f'<span class="sev sev-{escape(s or "info")}">{escape(SEVERITY_ZH.get(s, s or ""))}</span>')
+
+
+def flags(it: dict) -> Markup:
+    out = []
+    if it.get("new"):
+        out.append(' <span class="tag tag-new">新增</span>')
+    if it.get("regressed"):
+        out.append(' <span class="tag tag-regressed">复现</span>')
+    w = it.get("waived")
+    if w:
+        out.append(f' <span class="tag tag-waived" title="{escape(w["reason"])}（{escape(w["author"])}，至 '
+                   f'{escape(w["expires"])}）">已豁免·{escape(w["kind_zh"])}</span>')
+    if it.get("partly_waived"):
+        out.append(' <span class="tag tag-waived">部分豁免</span>')
+    return Markup("".join(out))
+
+
 def pretty_json(value: Any) -> str:
     """Evidence as indented JSON text (a plain str: autoescaping applies)."""
     if isinstance(value, str):
@@ -120,6 +151,7 @@ def _env() -> Environment:
     env.filters["local_time"] = local_time
     env.filters["sev_zh"] = lambda s: SEVERITY_ZH.get(s, s or "")
     env.filters["num"] = lambda x: "" if x is None else (f"{x:g}" if isinstance(x, float) else str(x))
+    env.globals.update(link=link, sev=sev, flags=flags)
     env.globals["LIFECYCLE_ZH"] = LIFECYCLE_ZH
     env.globals["STATUS_ZH"] = STATUS_ZH
     env.globals["SCOPE_ZH"] = SCOPE_ZH
