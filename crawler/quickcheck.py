@@ -29,6 +29,10 @@ from urllib.parse import urlsplit
 
 _DEFAULT_PORT = {"http": 80, "https": 443}
 _MAX_HEAD = 64 * 1024  # bytes of status line and headers
+# Answers that say "slow down" or "not for you": with timeouts and connection errors they
+# count against a host, and after MAX_TROUBLES of them the host is left to Scrapy.
+TROUBLE = frozenset({403, 408, 412, 429, 500, 502, 503, 504})
+MAX_TROUBLES = 3
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -74,6 +78,7 @@ class QuickChecker:
         self.idle: dict[tuple, list] = {}
         self.limits: dict[tuple, asyncio.Semaphore] = {}
         self.requests = 0
+        self.troubles: dict[tuple, int] = {}
         self._tls: ssl.SSLContext | None = None
 
     def request_bytes(self, url: str, referer: str | None, method: str = "HEAD",
@@ -123,19 +128,37 @@ class QuickChecker:
         if sem is None:
             sem = self.limits[key] = asyncio.Semaphore(self.per_host)
         async with sem:
-            for reused in (True, False):
-                conn = self._take(key) if reused else None
-                if reused and conn is None:
+            if self.troubles.get(key, 0) >= MAX_TROUBLES:  # marked while this one waited
+                return None
+            answer = await self._try(key, data, method)
+        if answer is None or answer[0] in TROUBLE:
+            self.troubles[key] = self.troubles.get(key, 0) + 1
+        return answer
+
+    async def _try(self, key, data: bytes, method: str):
+        for reused in (True, False):
+            conn = self._take(key) if reused else None
+            if reused and conn is None:
+                continue
+            try:
+                return await asyncio.wait_for(self._exchange(key, conn, data, method), self.timeout)
+            except (asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError):
+                if conn is not None:  # a kept connection the server had closed: once more, fresh
                     continue
-                try:
-                    return await asyncio.wait_for(self._exchange(key, conn, data, method), self.timeout)
-                except (asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError):
-                    if conn is not None:  # a kept connection the server had closed: once more, fresh
-                        continue
-                    return None
-                except (TimeoutError, OSError, EOFError, asyncio.LimitOverrunError, ValueError, ssl.SSLError):
-                    return None
+                return None
+            except (TimeoutError, OSError, EOFError, asyncio.LimitOverrunError, ValueError, ssl.SSLError):
+                return None
         return None
+
+    def usable(self, url: str) -> bool:
+        """False for a host that failed, throttled or refused quick checks MAX_TROUBLES times:
+        from then on its requests go through Scrapy only (its pacing, retries and backoff)."""
+        parts = urlsplit(url)
+        try:
+            key = (parts.scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORT.get(parts.scheme))
+        except ValueError:
+            return False
+        return self.troubles.get(key, 0) < MAX_TROUBLES
 
     def _take(self, key):
         pool = self.idle.get(key)

@@ -100,3 +100,29 @@ def test_quick_checks_same_rows_fewer_scrapy_requests(tmp_path, monkeypatch):
     # the run's request count includes the quick ones
     assert stats["requests"] == sum(hits.values())
     assert json.dumps(stats)  # plain data
+
+
+def test_a_host_that_throttles_is_left_to_scrapy(tmp_path, monkeypatch):
+    """After MAX_TROUBLES 429s to quick checks, a host's attachments go through Scrapy only."""
+    from crawler.quickcheck import MAX_TROUBLES
+
+    files = [f"/files/{i}.pdf" for i in range(12)]
+
+    def throttling(server, h):
+        if h.path == "/robots.txt":
+            return h.send(404, b"", "text/plain")
+        if h.path == "/":
+            return h.send(200, page("首页", "".join(f'<a href="{u}">附件</a>' for u in files)))
+        if h.command == "HEAD" and sum(n for (m, p), n in server.hits.items() if m == "HEAD") <= 6:
+            return h.send(429, b"", "text/plain", headers={"Retry-After": "0"})
+        return h.send(200, b"%PDF", "application/pdf")
+
+    monkeypatch.delenv("XXGK_QUICK_CHECKS", raising=False)
+    with MockServer("127.0.0.1", throttling) as srv:
+        db = store.open_db(tmp_path / "t.sqlite")
+        run_id = new_run(db, srv.url("/"))
+        stats = crawl(db, run_id, srv.url("/"), make_profile())
+        outcomes = {r["url"]: r["outcome"] for r in db.query("select * from targets where run_id = ?", [run_id])}
+    assert all(outcomes[srv.url(u)] == "ok" for u in files)  # Scrapy's retries got them all
+    # no more quick HEADs once the host was marked: at most MAX_TROUBLES + those in flight
+    assert stats["requests_quick"] <= MAX_TROUBLES + 4

@@ -616,7 +616,7 @@ class PortalSpider(scrapy.Spider):
 
     def _quick_allowed(self, req) -> bool:
         """The quick client may send this HEAD: enabled, and robots.txt already says yes."""
-        if self.quick is None or len(self.quick_tasks) >= QUICK_PENDING:
+        if self.quick is None or len(self.quick_tasks) >= QUICK_PENDING or not self.quick.usable(req.url):
             return False
         robots = self._robots_mw()
         if robots is False:
