@@ -47,10 +47,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet import task
 
+from crawler import linkcheck as lc
+from crawler.extract_pool import link_targets
 from crawler.pipelines import TABLES, StorePipeline
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.scope import Scope, path_pattern
@@ -80,16 +83,30 @@ class SharedSet:
     the URL itself (check-then-add), so this makes every such check a race-free claim.
     For page_seen only page candidates that are not skipped are claimed (`claim_if`): the
     spider tests those two conditions after `in page_seen` and then does not add the URL.
+
+    `answers` holds claims made ahead, in one round trip for a whole page
+    (`DistributedPortalSpider._prepare`): value -> "was a member already"; the next `in`
+    (or `add`) of that value takes its answer instead of asking Redis. `absent`: values
+    known not to be members as of the last prefetch, which `in` may answer without a
+    round trip where it would not claim them.
     """
 
     def __init__(self, r, name: str, claim_if: Callable[[str], bool] | None = None):
         self.r, self.name, self.local = r, name, set()
         self.claim_if = claim_if  # values `in` may claim (else: a plain membership test)
+        self.answers: dict[str, bool] = {}
+        self.absent: set[str] = set()
 
     def __contains__(self, value: str) -> bool:
         if value in self.local:
             return True
+        answer = self.answers.pop(value, None)
+        if answer is not None:
+            self.local.add(value)
+            return answer
         if self.claim_if is not None and not self.claim_if(value):
+            if value in self.absent:
+                return False
             if self.r.sismember(self.name, value):
                 self.local.add(value)
                 return True
@@ -100,19 +117,28 @@ class SharedSet:
     def add(self, value: str) -> None:
         if value not in self.local:
             self.local.add(value)
-            self.r.sadd(self.name, value)
+            if self.answers.pop(value, None) is None:  # else: claimed ahead, a member already
+                self.r.sadd(self.name, value)
 
-    def discard(self, value: str) -> None:
+    def discard(self, value: str, *, remote: bool = True) -> None:
         self.local.discard(value)
-        self.r.srem(self.name, value)
+        self.answers.pop(value, None)
+        if remote:
+            self.r.srem(self.name, value)
 
     def prefetch(self, values: list[str]) -> None:
         """Learn in one round trip which of `values` are members already."""
         todo = [v for v in values if v not in self.local]
         if todo:
-            for value, member in zip(todo, self.r.smismember(self.name, todo), strict=True):
-                if member:
-                    self.local.add(value)
+            self.learn(todo, self.r.smismember(self.name, todo))
+
+    def learn(self, values: list[str], members) -> None:
+        self.absent = set()
+        for value, member in zip(values, members, strict=True):
+            if member:
+                self.local.add(value)
+            else:
+                self.absent.add(value)
 
     def __len__(self) -> int:
         return int(self.r.scard(self.name))
@@ -125,6 +151,7 @@ class SharedSkips(dict):
         super().__init__()
         self.r, self.name, self.page_seen = r, name, page_seen
         self.missing: set[str] = set()  # known not skipped as of the last prefetch (this page)
+        self.released: set[str] = set()  # refused by the claim script, which already left page_seen
 
     def _load(self, url: str) -> str | None:
         if dict.__contains__(self, url):
@@ -157,7 +184,9 @@ class SharedSkips(dict):
         self.r.hsetnx(self.name, url, reason)
         # the `in page_seen` check before Scope.admit claimed it; one process never adds a
         # skipped URL to page_seen (a redirect may still lead there)
-        self.page_seen.discard(url)
+        remote = url not in self.released
+        self.released.discard(url)
+        self.page_seen.discard(url, remote=remote)
 
     def setdefault(self, url, reason):
         value = self._load(url)
@@ -168,13 +197,15 @@ class SharedSkips(dict):
 
     def prefetch(self, values: list[str]) -> None:
         todo = [v for v in values if not dict.__contains__(self, v)]
+        self.learn(todo, self.r.hmget(self.name, todo) if todo else [])
+
+    def learn(self, urls: list[str], values) -> None:
         self.missing = set()
-        if todo:
-            for url, value in zip(todo, self.r.hmget(self.name, todo), strict=True):
-                if value is None:
-                    self.missing.add(url)
-                else:
-                    dict.__setitem__(self, url, value.decode())
+        for url, value in zip(urls, values, strict=True):
+            if value is None:
+                self.missing.add(url)
+            else:
+                dict.__setitem__(self, url, value.decode())
 
 
 _ADMIT = """
@@ -195,19 +226,66 @@ return ''
 """
 
 
+# A page candidate claimed and admitted in one step (`DistributedPortalSpider._prepare`):
+# 'seen' when another worker has it, else the claim (SADD page_seen), the refusal computed
+# locally (ARGV[2]) or the trap counters of _ADMIT; a refused URL leaves page_seen again,
+# an admitted one is also claimed as a target (its page request is its link check).
+_CLAIM = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 'seen' end
+local reason = ARGV[2]
+if reason == '' then
+  local pat = tonumber(redis.call('HGET', KEYS[3], ARGV[3]) or '0')
+  if tonumber(ARGV[5]) > 0 and pat >= tonumber(ARGV[5]) then
+    reason = 'trap_pattern'
+  elseif ARGV[4] ~= '' and tonumber(ARGV[6]) > 0 and redis.call('SISMEMBER', KEYS[4], ARGV[4]) == 0
+      and redis.call('SCARD', KEYS[4]) >= tonumber(ARGV[6]) then
+    reason = 'trap_query'
+  elseif tonumber(ARGV[7]) > 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[7]) then
+    reason = 'max_pages'
+  end
+end
+if reason ~= '' then
+  redis.call('SREM', KEYS[1], ARGV[1])
+  return reason
+end
+redis.call('INCR', KEYS[2])
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+if ARGV[4] ~= '' then redis.call('SADD', KEYS[4], ARGV[4]) end
+redis.call('SADD', KEYS[5], ARGV[1])
+return ''
+"""
+
+
 class SharedScope(Scope):
-    """`Scope` whose trap counters live in Redis (one Lua script per admitted URL)."""
+    """`Scope` whose trap counters live in Redis (one Lua script per admitted URL).
+
+    `answers`: URL -> skip reason ('' admitted) of claims made ahead (`_CLAIM`), which the
+    next `admit` of that URL returns without a round trip."""
 
     def __init__(self, scope: Scope, r, job: str):
         self.__dict__.update(scope.__dict__)
         self.r, self.job = r, job
         self._admit = r.register_script(_ADMIT)
+        self.claim_script = r.register_script(_CLAIM)
+        self.answers: dict[str, str] = {}
+
+    def claim(self, pipe, url: str, depth: int, page_seen: str, target_seen: str) -> None:
+        """Queue on `pipe` the claim + admission of page candidate `url` (see _CLAIM)."""
+        parts = urlsplit(url)
+        keys = [page_seen, key(self.job, "pages"), key(self.job, "patterns"),
+                key(self.job, f"q:{parts.hostname}{parts.path}"), target_seen]
+        args = [url, self.refuse(url, parts, depth) or "", path_pattern(url), parts.query or "",
+                self.max_per_pattern, self.max_query_variants, self.max_pages]
+        self.claim_script(keys=keys, args=args, client=pipe)
 
     def add_host(self, host: str) -> None:
         super().add_host(host)
         self.r.sadd(key(self.job, "hosts"), host.lower())
 
     def admit(self, url: str, depth: int) -> str | None:
+        answer = self.answers.pop(url, None)
+        if answer is not None:
+            return answer or None
         parts = urlsplit(url)
         reason = self.refuse(url, parts, depth)
         if reason:
@@ -240,11 +318,12 @@ class DistributedPortalSpider(PortalSpider):
         self.page_skipped = SharedSkips(self.r, key(job, "page_skipped"), self.page_seen)
         self.home_final = False
         self._idle_since: float | None = None
+        self.busy_marked = -BUSY_TTL  # monotonic time of the last busy mark
 
     def _on_opened(self, spider):
         super()._on_opened(spider)
         self._poke = task.LoopingCall(self._tick)
-        self._poke.start(0.25, now=False)
+        self._poke.start(0.1, now=False)
 
     def _on_closed(self, spider, reason):
         if getattr(self, "_poke", None) is not None and self._poke.running:
@@ -279,18 +358,67 @@ class DistributedPortalSpider(PortalSpider):
         if not self.r.set(key(self.job, "seeded"), self.worker, nx=True):
             return
         self.r.set(key(self.job, f"busy:{self.worker}"), 1, px=int(BUSY_TTL * 1000))
+        self.busy_marked = time.monotonic()
         async for out in super().start():
             yield out
 
     def _follow(self, record: dict, page_url: str, st: dict):
         if st.get("url0") == self.start_url and not self.home_final:
             self._publish_home()  # before any request of another worker can depend on it
-        urls = [u.split("#", 1)[0] for u in record.get("follow") or [] if u]
-        links = [(link.get("url") or "").strip().split("#", 1)[0] for link in record.get("links") or []]
-        self.page_seen.prefetch(urls)
-        self.page_skipped.prefetch(urls + links)
-        self.target_seen.prefetch(urls + links)
+        self._prepare(record, (st.get("depth") or 0) + 1)
         yield from super()._follow(record, page_url, st)
+
+    def _prepare(self, record: dict, depth: int) -> None:
+        """Everything `PortalSpider._follow` will ask Redis about this page, in two round trips.
+
+        The parent's loop asks, per follow URL, `in page_seen` (a claim for page
+        candidates that are not skipped), `in page_skipped`, `scope.admit`, then
+        `target_seen.add`; per link URL `in target_seen` (a claim). The same URLs, filtered
+        the same way, are learnt (1: SMISMEMBER page_seen, HMGET page_skipped) and claimed
+        (2: `_CLAIM` per page candidate, SADD target_seen per link target) ahead; the loop
+        then takes the answers. Every link target claimed here is checked by the loop (it
+        asks `in target_seen` of each of `link_targets(record)`), so no claim is left unused."""
+        follow = list(dict.fromkeys(raw.split("#", 1)[0] for raw in record.get("follow") or []
+                                    if raw and lc.is_link(raw)))
+        links = link_targets(record)
+        seen, skipped, targets, scope = self.page_seen, self.page_skipped, self.target_seen, self.scope
+        ask_seen = [u for u in follow if u not in seen.local and u not in seen.answers]
+        ask_skipped = [u for u in dict.fromkeys(follow + links) if not dict.__contains__(skipped, u)]
+        pipe = self.r.pipeline(transaction=False)
+        if ask_seen:
+            pipe.smismember(seen.name, ask_seen)
+        if ask_skipped:
+            pipe.hmget(skipped.name, ask_skipped)
+        got = pipe.execute() if ask_seen or ask_skipped else []
+        seen.learn(ask_seen, got.pop(0) if ask_seen else [])
+        skipped.learn(ask_skipped, got.pop(0) if ask_skipped else [])
+
+        claims = [u for u in ask_seen if u in seen.absent and scope.is_page_candidate(u)
+                  and not dict.__contains__(skipped, u)]
+        ask_targets = [u for u in links if u not in targets.local and u not in targets.answers]
+        if not claims and not ask_targets:
+            return
+        pipe = self.r.pipeline(transaction=False)
+        for url in claims:
+            scope.claim(pipe, url, depth, seen.name, targets.name)
+        for url in ask_targets:
+            pipe.sadd(targets.name, url)
+        got = pipe.execute()
+        for url, answer in zip(claims, got[:len(claims)], strict=True):
+            answer = answer.decode() if isinstance(answer, bytes) else answer
+            if answer == "seen":
+                seen.answers[url] = True
+                continue
+            seen.answers[url] = False
+            scope.answers[url] = answer
+            if answer:
+                skipped.released.add(url)
+            else:
+                targets.local.add(url)  # claimed with the page (the parent's target_seen.add)
+                targets.answers.pop(url, None)
+        for url, added in zip(ask_targets, got[len(claims):], strict=True):
+            if url not in targets.local:
+                targets.answers[url] = not added
 
     # -- when is the shared crawl over?
 
@@ -302,12 +430,16 @@ class DistributedPortalSpider(PortalSpider):
             active = True
         parked = any(h["parked"] for h in self.hosts.values())
         slot = engine._slot  # noqa: SLF001
-        local = getattr(slot.scheduler, "local", ()) if slot is not None else ()
-        return active or parked or bool(self.later) or bool(local)
+        scheduler = slot.scheduler if slot is not None else None
+        held = any(getattr(scheduler, name, None) for name in ("local", "taken", "outbox"))
+        quick = bool(getattr(self, "quick_tasks", None))  # HEAD checks beside Scrapy (crawler/quickcheck.py)
+        return active or parked or bool(self.later) or held or quick
 
     def _tick(self) -> None:
         engine = self.crawler.engine
-        if self.busy():
+        now = time.monotonic()
+        if now - self.busy_marked >= BUSY_TTL / 3 and self.busy():
+            self.busy_marked = now
             self.r.set(key(self.job, f"busy:{self.worker}"), 1, px=int(BUSY_TTL * 1000))
         if engine is not None and engine._slot is not None:  # noqa: SLF001
             engine._slot.nextcall.schedule()  # noqa: SLF001 - pull from the shared queue now, not in 5 s
@@ -328,18 +460,57 @@ class DistributedPortalSpider(PortalSpider):
             raise DontCloseSpider
 
 
+# Take up to ARGV[1] requests off the shared queue; a worker that takes any is marked busy in
+# the same step (no moment where the queue is empty and the requests are in nobody's hands).
+_TAKE = """
+local items = redis.call('ZPOPMIN', KEYS[1], ARGV[1])
+if #items > 0 then redis.call('SET', KEYS[2], 1, 'PX', ARGV[2]) end
+return items
+"""
+
+
+def _method_name(spider, func):
+    """The name of the spider method `func` (Request.to_dict's answer, found directly)."""
+    if not callable(func):
+        return func
+    name = getattr(func, "__name__", None)
+    bound = getattr(spider, name, None) if name else None
+    if bound is not None and getattr(bound, "__func__", None) is getattr(func, "__func__", func):
+        return name
+    from scrapy.http.request import _find_method
+
+    return _find_method(spider, func)
+
+
 class Scheduler(RedisScheduler):
     """scrapy-redis's scheduler, plus a local queue for what must stay in this worker: the
     soft-404 probes (their answer completes judgements parked here) and the start URL's
-    redirect chain (it decides the home URLs and hosts the other workers then load)."""
+    redirect chain (it decides the home URLs and hosts the other workers then load).
+
+    Fewer round trips than scrapy-redis's one ZADD per request and one MULTI per pop: the
+    requests a callback yields are sent together (one ZADD, at the end of the reactor turn
+    or before the next take), and requests are taken `TAKE` at a time (ZPOPMIN, lowest
+    score = shallowest first, as scrapy-redis's PriorityQueue)."""
+
+    TAKE = 8
+    EMPTY_PAUSE = 0.05  # seconds without asking again after the shared queue answered empty
 
     def open(self, spider):
         self.local: deque = deque()
+        self.taken: deque = deque()
+        self.outbox: list = []
         self.spider = spider
+        self._send_call = None
+        self._empty_at = -1.0
+        self._take = self.server.register_script(_TAKE)
         return super().open(spider)
 
+    def close(self, reason):
+        self.send()
+        return super().close(reason)
+
     def __len__(self):
-        return len(self.local) + len(self.queue)
+        return len(self.local) + len(self.taken) + len(self.outbox) + len(self.queue)
 
     def _is_local(self, request) -> bool:
         st = request.meta.get("xxgk") or {}
@@ -349,21 +520,80 @@ class Scheduler(RedisScheduler):
         if self._is_local(request):
             self.local.append(request)
             return True
-        return super().enqueue_request(request)
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        self.outbox.append(request)
+        if self._send_call is None:
+            from twisted.internet import reactor
+
+            self._send_call = reactor.callLater(0, self.send)
+        return True
+
+    def _encode(self, request) -> bytes:
+        """`request.to_dict(spider=...)` serialised as scrapy-redis does, without its search
+        of the spider's methods (inspect.getmembers, twice per request) for the callback names."""
+        spider = self.spider
+        d = {"url": request.url, "callback": _method_name(spider, request.callback),
+             "errback": _method_name(spider, request.errback), "headers": dict(request.headers)}
+        for attr in request.attributes:
+            d.setdefault(attr, getattr(request, attr))
+        if type(request) is not Request:
+            d["_class"] = request.__module__ + "." + request.__class__.__name__
+        return self.queue.serializer.dumps(d)
+
+    def _queue_outbox(self, pipe) -> None:
+        if self._send_call is not None:
+            if self._send_call.active():
+                self._send_call.cancel()
+            self._send_call = None
+        if self.outbox:
+            args = []
+            for request in self.outbox:
+                args += [-request.priority, self._encode(request)]
+            pipe.execute_command("ZADD", self.queue.key, *args)
+            self.outbox = []
+
+    def send(self) -> None:
+        """Send the requests waiting in the outbox to the shared queue (one round trip)."""
+        if self.outbox:
+            pipe = self.server.pipeline(transaction=False)
+            self._queue_outbox(pipe)
+            pipe.execute()
+        else:
+            self._send_call = None
 
     def next_request(self):
         if self.local:
             return self.local.popleft()
+        if not self.taken:
+            self._take_some()
+        if not self.taken:
+            return None
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        return self.taken.popleft()
+
+    def _take_some(self) -> None:
         spider = self.spider
         if not spider.home_final:
             spider.refresh_home()
-        request = super().next_request()
-        if request is not None:
-            spider.r.set(key(spider.job, f"busy:{spider.worker}"), 1, px=int(BUSY_TTL * 1000))
-        return request
+        now = time.monotonic()
+        if not self.outbox and now - self._empty_at < self.EMPTY_PAUSE:
+            return
+        pipe = self.server.pipeline(transaction=False)
+        self._queue_outbox(pipe)
+        self._take(keys=[self.queue.key, key(spider.job, f"busy:{spider.worker}")],
+                   args=[self.TAKE, int(BUSY_TTL * 1000)], client=pipe)
+        items = pipe.execute()[-1]
+        if not items:
+            self._empty_at = now
+            return
+        spider.busy_marked = now
+        for data in items[0::2]:  # member, score, member, score ...
+            self.taken.append(self.queue._decode_request(data))  # noqa: SLF001
 
     def has_pending_requests(self):
-        return bool(self.local) or len(self.queue) > 0
+        return bool(self.local) or bool(self.taken) or bool(self.outbox) or len(self.queue) > 0
 
 
 class RowsPipeline(StorePipeline):
@@ -455,10 +685,34 @@ def _child_env() -> dict:
     return env
 
 
-def spawn_worker(redis_url: str, job: str, **popen) -> subprocess.Popen:
-    """A worker process for `job` (`python -m crawler.distributed REDIS_URL JOB`)."""
-    return subprocess.Popen([sys.executable, "-m", "crawler.distributed", redis_url, job], env=_child_env(),
-                            **popen)
+def local_extract_workers(workers: int) -> int:
+    """Extraction processes (crawler/extract_pool.py) for each of `workers` local workers.
+
+    One process already keeps about two cores busy (the crawl, and the extraction process
+    that parses its pages): local workers share this machine's cores, so N workers get
+    (cores - N) // N extraction processes each, at most 2 (extract_pool's own cap), 0 when
+    the workers alone fill the cores (2 workers on 2 cores extract in-process: 4 busy
+    processes on 2 cores only add switching and pickling). `XXGK_WORKER_EXTRACT_WORKERS`
+    or `XXGK_EXTRACT_WORKERS` in the environment wins."""
+    for name in ("XXGK_WORKER_EXTRACT_WORKERS", "XXGK_EXTRACT_WORKERS"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit():
+            return int(value)
+    cores = os.cpu_count() or 1
+    return max(0, min(2, (cores - workers) // max(1, workers)))
+
+
+def spawn_worker(redis_url: str, job: str, extract_workers: int | None = None, **popen) -> subprocess.Popen:
+    """A worker process for `job` (`python -m crawler.distributed REDIS_URL JOB`);
+    `extract_workers`: its extraction processes (None: extract_pool's default for this machine)."""
+    env = _child_env()
+    if extract_workers is not None:
+        env["XXGK_WORKER_EXTRACT_WORKERS"] = str(extract_workers)
+    argv = [sys.executable, "-m", "crawler.distributed", redis_url, job]
+    if os.environ.get("XXGK_CRAWL_PROFILE"):  # as crawler.run: profile each worker (FILE.<pid of the spawner>.<n>)
+        spawn_worker.count = getattr(spawn_worker, "count", 0) + 1
+        argv[1:1] = ["-m", "cProfile", "-o", f"{os.environ['XXGK_CRAWL_PROFILE']}.{os.getpid()}.{spawn_worker.count}"]
+    return subprocess.Popen(argv, env=env, **popen)
 
 
 def run_worker(redis_url: str, *, idle_exit: float | None = None, once: bool = False,
@@ -553,7 +807,8 @@ def crawl_distributed(
     import tempfile
 
     logs = [tempfile.TemporaryFile() for _ in range(workers)]  # Scrapy's log (level ERROR) of each worker
-    procs = [spawn_worker(redis_url, job, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    extract = local_extract_workers(workers)
+    procs = [spawn_worker(redis_url, job, extract, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
              for log in logs]
     if on_workers is not None:
         on_workers(procs)
@@ -635,7 +890,7 @@ def crawl_distributed(
     conn.close()
     cleanup(r, job)
 
-    stats: dict = {"workers": workers, "worker_stats": worker_stats, "lost_workers": len(failed),
+    stats: dict = {"workers": workers, "extract_workers": extract, "worker_stats": worker_stats, "lost_workers": len(failed),
                    "claimed": list(claimed), "stored": list(stored), "worker_errors": errors, "start_redirect": start_redirect.decode() if start_redirect else None}
     if interrupted:
         stats["interrupted"] = True
