@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +70,11 @@ def safe_href(url: Any) -> str | None:
     """`url` when it is an absolute http(s) URL, else None (javascript:, data:, relative...)."""
     if not isinstance(url, str) or not url:
         return None
+    return _safe_href(url)
+
+
+@lru_cache(maxsize=65536)  # every item is shown twice (its column's page, its rule's page)
+def _safe_href(url: str) -> str | None:
     cleaned = _CTRL.sub("", url)
     try:
         parts = urlsplit(cleaned)
