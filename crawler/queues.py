@@ -1,17 +1,34 @@
-"""The scheduler's disk queue: Scrapy's pickle disk queues, with a fast path for our requests.
+"""The scheduler's queues when pending requests may go to disk (crawler.settings).
 
-Scrapy's `Request.to_dict(spider=...)` finds the name of the callback and the errback with
-`inspect.getmembers(spider)` (every attribute of the spider, twice per request): about
-0.2 ms a request, most of the cost of keeping the queue on disk. Every request of the
-portal spider calls back its own methods (`on_response`, `on_error`), so their names are
-read off the bound methods; anything else takes Scrapy's own path. The dict written is
-the one `to_dict` makes, read back by Scrapy's `request_from_dict`.
+A pending request weighs about 2.4 KB in memory (the Request, its headers and our
+`meta["xxgk"]` state); the frontier of a 100,000-page portal holds ~100,000 of them. On disk
+each costs a pickling on push (~11 us, see below) and a rebuilt Request on pop (~65 us:
+Scrapy validates the URL again), ~3% of the crawl process's time if every request went
+through it. So each of Scrapy's per-(host, priority) queues keeps its newest
+`MEMORY_REQUESTS` requests in memory and only the rest on disk: a small crawl never touches
+the disk, a big one holds at most `MEMORY_REQUESTS` requests per queue in memory. The order
+is exactly that of the plain queue (LIFO: the newest in memory above the older ones on
+disk; FIFO: the oldest in memory, and once anything is on disk every push goes there until
+the disk part is empty). `close()` (Scrapy's shutdown) writes the memory part to disk, so
+the saved queue is complete (a FIFO queue's memory part then comes after its disk part).
+
+Pickling: Scrapy's `Request.to_dict(spider=...)` finds the names of the callback and the
+errback with `inspect.getmembers(spider)` (every attribute of the spider, twice per
+request): ~86 us a push. The portal spider's requests call back its own methods, so their
+names are read off the bound methods (~11 us); anything else takes Scrapy's own path. The
+dict written is the one `to_dict` makes, read back by Scrapy's `request_from_dict`.
 """
 
 from __future__ import annotations
 
+import os
+from collections import deque
+
 from scrapy import Request
 from scrapy.squeues import PickleFifoDiskQueue, PickleLifoDiskQueue
+
+# Requests kept in memory per (host, priority) queue before older ones move to disk.
+MEMORY_REQUESTS = 256
 
 _SLOW = object()
 
@@ -56,5 +73,85 @@ def _fast(base):
     return FastRequestQueue
 
 
-LifoDiskQueue = _fast(PickleLifoDiskQueue)
-FifoDiskQueue = _fast(PickleFifoDiskQueue)
+PickleLifoQueue = _fast(PickleLifoDiskQueue)
+PickleFifoQueue = _fast(PickleFifoDiskQueue)
+
+
+class _SpillQueue:
+    """A Scrapy downstream queue: the newest requests in memory, the rest in `disk_class`."""
+
+    disk_class: type = PickleLifoQueue
+    lifo = True
+
+    def __init__(self, crawler, key: str):
+        self.crawler = crawler
+        self.key = key
+        self.memory: deque = deque()
+        self.disk = None
+        if os.path.exists(key):  # a queue saved by an earlier close()
+            self._open_disk()
+
+    @classmethod
+    def from_crawler(cls, crawler, key: str, *args, **kwargs):
+        return cls(crawler, key)
+
+    def _open_disk(self):
+        if self.disk is None:
+            self.disk = self.disk_class.from_crawler(self.crawler, self.key)
+        return self.disk
+
+    def push(self, request: Request) -> None:
+        if self.lifo:
+            self.memory.append(request)
+            if len(self.memory) > MEMORY_REQUESTS:
+                self._spill(MEMORY_REQUESTS // 2)
+        elif self.disk or len(self.memory) >= MEMORY_REQUESTS:
+            self._open_disk().push(request)
+        else:
+            self.memory.append(request)
+
+    def _spill(self, count: int) -> None:
+        """Move the `count` oldest requests in memory to disk (oldest first)."""
+        disk = self._open_disk()
+        kept = []
+        for _ in range(min(count, len(self.memory))):
+            request = self.memory.popleft()
+            try:
+                disk.push(request)
+            except ValueError:  # cannot be pickled: it stays in memory (Scrapy's own fallback)
+                kept.append(request)
+        self.memory.extendleft(reversed(kept))
+
+    def pop(self) -> Request | None:
+        if self.memory:
+            return self.memory.pop() if self.lifo else self.memory.popleft()
+        if self.disk is not None:
+            return self.disk.pop()
+        return None
+
+    def peek(self) -> Request | None:
+        if self.memory:
+            return self.memory[-1] if self.lifo else self.memory[0]
+        if self.disk is not None:
+            return self.disk.peek()
+        return None
+
+    def close(self) -> None:
+        if self.memory:
+            self._spill(len(self.memory))
+        if self.disk is not None:
+            self.disk.close()
+
+    def __len__(self) -> int:
+        return len(self.memory) + (len(self.disk) if self.disk is not None else 0)
+
+
+class LifoDiskQueue(_SpillQueue):
+    """SCHEDULER_DISK_QUEUE: Scrapy's PickleLifoDiskQueue order, newest requests in memory."""
+
+
+class FifoDiskQueue(_SpillQueue):
+    """SCHEDULER_START_DISK_QUEUE: Scrapy's PickleFifoDiskQueue order, oldest requests in memory."""
+
+    disk_class = PickleFifoQueue
+    lifo = False

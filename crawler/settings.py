@@ -16,8 +16,9 @@ What the crawler handles itself instead of Scrapy's components, and why:
   (four times the cap) against decompression bombs and huge announced lengths.
 - Duplicates: the spider keeps its own set of URLs, byte-exact as the extractor gave
   them; Scrapy's fingerprint canonicalises (re-orders queries, re-quotes escapes).
-- Pending requests: on disk (Scrapy's JOBDIR disk queue), so the memory of a crawl does
-  not grow with the frontier of a big site. `--job-dir DIR` puts it in DIR/scrapy; without
+- Pending requests: beyond a few hundred per host and priority, on disk (Scrapy's JOBDIR
+  disk queue, crawler.queues), so the memory of a crawl does not grow with the frontier of
+  a big site and a small one never waits on the disk. `--job-dir DIR` puts it in DIR/scrapy; without
   it the crawl gets a private temporary directory, new for every crawl and removed when the
   crawl ends (crawler.run), so nothing is ever resumed from it. `XXGK_DISK_QUEUE = False`
   (or the environment variable `XXGK_DISK_QUEUE=0`) keeps the queue in memory.
@@ -58,7 +59,8 @@ RETRY_ENABLED = False
 RETRY_TIMES = 2
 ROBOTSTXT_OBEY = True
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
-SCHEDULER_DISK_QUEUE = "crawler.queues.LifoDiskQueue"  # Scrapy's pickle LIFO queue, 8x faster pushes
+SCHEDULER_DISK_QUEUE = "crawler.queues.LifoDiskQueue"  # newest requests in memory, the rest on disk
+SCHEDULER_START_DISK_QUEUE = "crawler.queues.FifoDiskQueue"  # (a resume replays its frontier as start requests)
 TELNETCONSOLE_ENABLED = False
 USER_AGENT = "xxgk-audit (+https://example.invalid/xxgk-audit)"
 

@@ -43,7 +43,7 @@ def test_other_callbacks_and_classes_take_scrapys_path(spider):
 
 def test_queue_round_trip(spider, tmp_path):
     crawler = spider.crawler
-    q = queues.LifoDiskQueue.from_crawler(crawler, str(tmp_path / "q"))
+    q = queues.PickleLifoQueue.from_crawler(crawler, str(tmp_path / "q"))
     ref = PickleLifoDiskQueue.from_crawler(crawler, str(tmp_path / "ref"))
     reqs = [spider._request(f"http://portal.test/p{i}.html", {"role": "check", "url0": f"http://portal.test/p{i}.html",
                                                               "referer": None}, priority=-i) for i in range(5)]
@@ -58,6 +58,49 @@ def test_queue_round_trip(spider, tmp_path):
         want.append(r.to_dict(spider=spider))
     assert got == want and len(got) == 6
     assert got[0]["callback"] == "on_response" and got[-1]["errback"] == "on_error"
+
+
+@pytest.mark.parametrize("kind", ["lifo", "fifo"])
+def test_spilling_queue_keeps_the_plain_queues_order(spider, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(queues, "MEMORY_REQUESTS", 4)
+    crawler = spider.crawler
+    ours = {"lifo": queues.LifoDiskQueue, "fifo": queues.FifoDiskQueue}[kind].from_crawler(crawler, str(tmp_path / "q"))
+    plain = {"lifo": PickleLifoDiskQueue, "fifo": queues.PickleFifoQueue}[kind].from_crawler(crawler,
+                                                                                            str(tmp_path / "ref"))
+    n = iter(range(1000))
+    got, want = [], []
+
+    def push(k):
+        for _ in range(k):
+            i = next(n)
+            r = spider._request(f"http://portal.test/p{i}.html", {"role": "check", "url0": "x", "referer": None})
+            ours.push(r)
+            plain.push(r)
+
+    def pop(k):
+        for _ in range(k):
+            a, b = ours.pop(), plain.pop()
+            got.append(a and a.url)
+            want.append(b and b.url)
+
+    for k_push, k_pop in ((3, 1), (10, 2), (1, 5), (20, 3), (2, 30), (9, 4)):
+        push(k_push)
+        assert len(ours) == len(plain)
+        pop(k_pop)
+        assert len(ours) == len(plain)
+    assert got == want and ours.disk is not None  # some went to disk and came back in order
+    push(7)
+    ours.close()
+    plain.close()
+    reopened = type(ours).from_crawler(crawler, str(tmp_path / "q"))
+    assert len(reopened) == len(plain) and len(reopened) > 0  # close() saved the memory part too
+
+
+def test_a_small_queue_stays_in_memory(spider, tmp_path):
+    q = queues.LifoDiskQueue.from_crawler(spider.crawler, str(tmp_path / "q"))
+    for i in range(queues.MEMORY_REQUESTS):
+        q.push(spider._request(f"http://portal.test/p{i}.html", {"role": "check", "url0": "x", "referer": None}))
+    assert q.disk is None and not (tmp_path / "q").exists() and len(q) == queues.MEMORY_REQUESTS
 
 
 def test_queue_dir_is_new_and_stale_ones_are_swept(monkeypatch, tmp_path):
