@@ -60,6 +60,13 @@ from crawler.spiders.scope import Scope, path_pattern
 
 JOBS = "xxgk:jobs"  # set of active job ids
 BUSY_TTL = 3.0  # seconds a worker's busy mark lives without renewal (a killed worker's expires)
+# seconds a worker's hold on an exclusive job (a batch's site) lives without renewal (renewed
+# every second; environment XXGK_OWNER_TTL, for the tests)
+OWNER_TTL = float(os.environ.get("XXGK_OWNER_TTL") or 10.0)
+
+# compare-and-renew / compare-and-delete of a worker's hold on an exclusive job
+_RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
+_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 def connect(url: str):
@@ -306,9 +313,9 @@ class DistributedPortalSpider(PortalSpider):
 
     name = "portal"
 
-    def __init__(self, *args, redis_url: str, job: str, worker: str, **kwargs):
+    def __init__(self, *args, redis_url: str, job: str, worker: str, exclusive: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.redis_url, self.job, self.worker = redis_url, job, worker
+        self.redis_url, self.job, self.worker, self.exclusive = redis_url, job, worker, exclusive
         self.r = connect(redis_url)
         self.scope = SharedScope(self.scope, self.r, job)
         self.page_seen = SharedSet(self.r, key(job, "page_seen"),
@@ -319,6 +326,8 @@ class DistributedPortalSpider(PortalSpider):
         self.home_final = False
         self._idle_since: float | None = None
         self.busy_marked = -BUSY_TTL  # monotonic time of the last busy mark
+        self.looked = 0.0  # monotonic time of the last look at the stop mark / renewal of the hold
+        self.stopping = False
 
     def _on_opened(self, spider):
         super()._on_opened(spider)
@@ -330,6 +339,8 @@ class DistributedPortalSpider(PortalSpider):
             self._poke.stop()
         super()._on_closed(spider, reason)
         self.r.delete(key(self.job, f"busy:{self.worker}"))
+        if self.exclusive:
+            self.r.eval(_RELEASE, 1, key(self.job, "owner"), self.worker)
 
     # -- shared home URLs and hosts (learnt from the start URL's redirects by one worker)
 
@@ -441,6 +452,15 @@ class DistributedPortalSpider(PortalSpider):
         if now - self.busy_marked >= BUSY_TTL / 3 and self.busy():
             self.busy_marked = now
             self.r.set(key(self.job, f"busy:{self.worker}"), 1, px=int(BUSY_TTL * 1000))
+        if now - self.looked >= 1.0:
+            self.looked = now
+            pipe = self.r.pipeline(transaction=False)
+            pipe.exists(key(self.job, "stop"))
+            if self.exclusive:
+                pipe.eval(_RENEW, 1, key(self.job, "owner"), self.worker, int(OWNER_TTL * 1000))
+            if pipe.execute()[0] and not self.stopping:
+                self.stopping = True  # the coordinator was interrupted: Scrapy's graceful stop
+                os.kill(os.getpid(), signal.SIGINT)
         if engine is not None and engine._slot is not None:  # noqa: SLF001
             engine._slot.nextcall.schedule()  # noqa: SLF001 - pull from the shared queue now, not in 5 s
 
@@ -673,7 +693,8 @@ def run_worker_child(redis_url: str, job: str) -> int:
     crawler = process.create_crawler(DistributedPortalSpider)
     process.crawl(crawler, start_url=spec["start_url"], profile=profile, run_id=spec["run_id"],
                   max_pages=overrides.get("max_pages"), external_cache={}, resume=False, previous_run=None,
-                  redis_url=redis_url, job=job, worker=os.environ.get("XXGK_WORKER_ID") or worker_id())
+                  redis_url=redis_url, job=job, worker=os.environ.get("XXGK_WORKER_ID") or worker_id(),
+                  exclusive=bool(spec.get("exclusive")))
     process.start()
     return 0
 
@@ -702,12 +723,16 @@ def local_extract_workers(workers: int) -> int:
     return max(0, min(2, (cores - workers) // max(1, workers)))
 
 
-def spawn_worker(redis_url: str, job: str, extract_workers: int | None = None, **popen) -> subprocess.Popen:
+def spawn_worker(redis_url: str, job: str, extract_workers: int | None = None, *, worker: str | None = None,
+                 **popen) -> subprocess.Popen:
     """A worker process for `job` (`python -m crawler.distributed REDIS_URL JOB`);
-    `extract_workers`: its extraction processes (None: extract_pool's default for this machine)."""
+    `extract_workers`: its extraction processes (None: extract_pool's default for this machine);
+    `worker`: its id (the holder of an exclusive job)."""
     env = _child_env()
     if extract_workers is not None:
         env["XXGK_WORKER_EXTRACT_WORKERS"] = str(extract_workers)
+    if worker:
+        env["XXGK_WORKER_ID"] = worker
     argv = [sys.executable, "-m", "crawler.distributed", redis_url, job]
     if os.environ.get("XXGK_CRAWL_PROFILE"):  # as crawler.run: profile each worker (FILE.<pid of the spawner>.<n>)
         spawn_worker.count = getattr(spawn_worker, "count", 0) + 1
@@ -715,36 +740,79 @@ def spawn_worker(redis_url: str, job: str, extract_workers: int | None = None, *
     return subprocess.Popen(argv, env=env, **popen)
 
 
-def run_worker(redis_url: str, *, idle_exit: float | None = None, once: bool = False,
-               echo: Callable[[str], None] | None = None) -> int:
-    """`xxgk worker`: join every announced job in turn; each crawl runs in a child process.
+def _takeable(r, job: str, spec: dict) -> bool:
+    """An exclusive job (a batch's site) nobody holds that still has work: not started yet,
+    or requests left in its queue by a worker that died (the next worker continues it)."""
+    pipe = r.pipeline(transaction=False)
+    pipe.exists(key(job, "owner"))
+    pipe.exists(key(job, "stop"))
+    pipe.exists(key(job, "seeded"))
+    pipe.zcard(key(job, "requests"))
+    owner, stop, seeded, queued = pipe.execute()
+    return bool(spec) and not owner and not stop and (not seeded or queued > 0)
 
-    Returns after `idle_exit` seconds without a job (None: wait for ever), or after one job
-    with `once`. Returns the number of jobs joined."""
+
+def run_worker(redis_url: str, *, idle_exit: float | None = None, once: bool = False,
+               echo: Callable[[str], None] | None = None, until: str | None = None) -> int:
+    """`xxgk worker`: take the announced jobs in turn; each crawl runs in a child process.
+
+    A shared job (`xxgk audit --redis`) is joined once; an exclusive one (a site of
+    `xxgk batch --redis`) is taken by one worker at a time (`xxgk:{job}:owner`, renewed by
+    the crawl while it runs; a killed worker's hold expires after OWNER_TTL s and the site
+    is taken again, see `_takeable`). Jobs are taken in the order they were announced.
+    Returns after `idle_exit` seconds without a job (None: wait for ever), after one job
+    with `once`, or once the key `until` is gone (the local workers of a batch). Returns
+    the number of jobs joined."""
     say = echo or (lambda _m: None)
     r = connect(redis_url)
     r.ping()
     joined, idle_from = 0, time.monotonic()
     done: set[str] = set()
     while True:
-        jobs = sorted(j.decode() for j in r.smembers(JOBS))
-        todo = [j for j in jobs if j not in done]
-        if not todo:
+        if until is not None and not r.exists(until):
+            return joined
+        ids = [j.decode() for j in r.smembers(JOBS)]
+        specs = dict(zip(ids, r.mget([key(j, "job") for j in ids]) if ids else [], strict=True))
+        specs = {j: json.loads(raw) for j, raw in specs.items() if raw}
+        order = sorted(specs, key=lambda j: (specs[j].get("order") or [specs[j].get("created") or 0], j))
+        job, holder = None, None
+        for candidate in order:
+            spec = specs[candidate]
+            if not spec.get("exclusive"):
+                if candidate not in done:
+                    job = candidate
+                    break
+                continue
+            if _takeable(r, candidate, spec):
+                holder = worker_id()
+                if r.set(key(candidate, "owner"), holder, nx=True, px=int(OWNER_TTL * 1000)):
+                    job = candidate
+                    break
+        if job is None:
             if idle_exit is not None and time.monotonic() - idle_from > idle_exit:
                 return joined
             time.sleep(0.5)
             continue
-        job = todo[0]
-        spec = json.loads(r.get(key(job, "job")) or "{}")
-        say(f"joining job {job}: {spec.get('start_url')}")
-        proc = spawn_worker(redis_url, job)
-        code = proc.wait()
+        spec = specs[job]
+        say(f"{'taking site' if holder else 'joining job'} {job}: {spec.get('start_url')}")
+        proc = spawn_worker(redis_url, job, worker=holder)
+        try:
+            code = proc.wait()
+        finally:
+            if holder:  # the crawl releases its hold when it ends; not when it was killed
+                r.eval(_RELEASE, 1, key(job, "owner"), holder)
         say(f"job {job}: worker exited {code}")
         done.add(job)
         joined += 1
         idle_from = time.monotonic()
         if once:
             return joined
+
+
+def spawn_loop_worker(redis_url: str, until: str, **popen) -> subprocess.Popen:
+    """A local `xxgk worker` (run_worker) that returns once the key `until` is gone."""
+    return subprocess.Popen([sys.executable, "-m", "crawler.distributed", "--loop", redis_url, until],
+                            env=_child_env(), **popen)
 
 
 # ---------------------------------------------------------------------------- the coordinator
@@ -785,6 +853,10 @@ def crawl_distributed(
     on_progress: Callable[[dict], None] | None = None,
     on_workers: Callable[[list[subprocess.Popen]], None] | None = None,
     repair: bool = True,
+    exclusive: bool = False,
+    order: list | None = None,
+    stop: Any = None,
+    announced: Any = None,
 ) -> dict:
     """Crawl `start_url` into run `run_id` with `workers` local worker processes (0: only
     `xxgk worker` processes elsewhere) sharing one Redis queue; return the crawl counters.
@@ -792,7 +864,12 @@ def crawl_distributed(
     Same contract as `crawler.run.crawl` (minus incremental and --job-dir). The coordinator
     writes every row; when the crawl is over and a worker was lost (died, or rows claimed
     in Redis never arrived), the resume pass (`crawl(..., resume=True)`) fetches what is
-    missing, so the run ends complete."""
+    missing, so the run ends complete.
+
+    `exclusive`: one `xxgk worker` at a time crawls it (a site of `xxgk batch --redis`;
+    `order` sorts the announced jobs for the workers); `stop` (a threading.Event): set, the
+    crawl stops as on Ctrl-C (the workers are told through `xxgk:{job}:stop`); `announced` (a
+    threading.Event) is set once the job is in Redis."""
     from crawler.run import _db_path, _write_stats, crawl
 
     path = _db_path(db)
@@ -801,9 +878,11 @@ def crawl_distributed(
     job = uuid.uuid4().hex[:12]
     overrides = {"max_pages": max_pages, "concurrency": concurrency, "delay": delay, "ignore_robots": ignore_robots}
     spec = {"run_id": run_id, "start_url": start_url, "profile": dict(profile), "overrides": overrides,
-            "created": time.time()}
+            "created": time.time(), "exclusive": bool(exclusive), "order": order}
     r.set(key(job, "job"), json.dumps(spec, ensure_ascii=False, default=str))
     r.sadd(JOBS, job)
+    if announced is not None:
+        announced.set()
     import tempfile
 
     logs = [tempfile.TemporaryFile() for _ in range(workers)]  # Scrapy's log (level ERROR) of each worker
@@ -812,7 +891,8 @@ def crawl_distributed(
              for log in logs]
     if on_workers is not None:
         on_workers(procs)
-    conn = sqlite3.connect(path, timeout=30)
+    # a long timeout: in a batch, another site's columns/rules may hold the write lock a while
+    conn = sqlite3.connect(path, timeout=600)
     conn.execute("PRAGMA synchronous=NORMAL")
     rows_key = key(job, "rows")
     totals = dict.fromkeys(TABLES, 0)
@@ -834,8 +914,14 @@ def crawl_distributed(
             worker_stats.append(dict(message["stats"], worker=message.get("worker")))
         return True
 
+    def active() -> bool:
+        return (any(True for _ in r.scan_iter(match=key(job, "busy:*"), count=100))
+                or bool(r.exists(key(job, "owner"))))
+
     try:
         while True:
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
             got = drain(0.2)
             now = time.monotonic()
             if on_progress is not None and now - last_progress >= 1.0:
@@ -850,7 +936,7 @@ def crawl_distributed(
                 continue
             local_running = any(p.poll() is None for p in procs)
             seeded = r.exists(key(job, "seeded"))
-            busy = any(True for _ in r.scan_iter(match=key(job, "busy:*"), count=100))
+            busy = active()  # a worker crawling it; or, exclusive, holding it
             pending = r.zcard(key(job, "requests")) or r.llen(rows_key)
             if local_running or not seeded or busy or pending:
                 quiet_since = None
@@ -862,6 +948,7 @@ def crawl_distributed(
                 break
     except KeyboardInterrupt:
         interrupted = True
+        r.set(key(job, "stop"), 1)  # joined workers stop too (DistributedPortalSpider._tick)
         for p in procs:
             if p.poll() is None:
                 p.send_signal(signal.SIGINT)
@@ -870,6 +957,9 @@ def crawl_distributed(
                 p.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 p.kill()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (drain(0.2) or active()):
+            pass  # what the joined workers read before they stopped
     while drain(0.05):
         pass
     for p in procs:
@@ -922,4 +1012,7 @@ def crawl_distributed(
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--loop":
+        run_worker(sys.argv[2], until=sys.argv[3])
+        sys.exit(0)
     sys.exit(run_worker_child(sys.argv[1], sys.argv[2]))

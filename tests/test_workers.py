@@ -156,3 +156,147 @@ def test_a_worker_killed_midway_loses_nothing(sample, redis_url, reference, tmp_
     stats = got["stats"]
     assert "repaired" in stats, f"the killed worker's claimed URLs were noticed and fetched: {stats}"
     assert stats["claimed"][0] > stats["stored"][0]
+
+
+# ---------------------------------------------------------------------------- xxgk batch --redis
+
+
+def site_snapshot(db: Path) -> dict:
+    """start URL -> what must equal between a local and a Redis batch (run ids aside)."""
+    conn = sqlite3.connect(db)
+    out = {}
+    for run_id, url, status, stats in conn.execute("select id, start_url, status, stats from runs"):
+        q = lambda sql, run_id=run_id: set(conn.execute(sql, [run_id]).fetchall())  # noqa: E731
+        out[url] = {"status": status,
+                    "pages": q("select url, status, kind from pages where run_id = ?"),
+                    "targets": q("select url, outcome from targets where run_id = ?"),
+                    "findings": q("select rule, url, page_url from findings where run_id = ?"),
+                    "scores": q("select indicator, points from scores where run_id = ?"),
+                    "links": conn.execute("select count(*) from links where run_id = ?", [run_id]).fetchone()[0],
+                    "stats": json.loads(stats or "{}")}
+    conn.close()
+    return out
+
+
+def same_sites(got: dict, want: dict) -> None:
+    assert set(got) == set(want)
+    for url, site in want.items():
+        assert got[url]["status"] == "completed", (url, got[url]["stats"])
+        for part in ("pages", "targets", "findings", "scores", "links"):
+            assert got[url][part] == site[part], (url, part)
+
+
+@pytest.fixture(scope="module")
+def portals():
+    started = [serve(port=0, config=SampleConfig(slow_seconds=1.0)) for _ in range(2)]
+    yield [f"{base}/index.html" for _servers, base in started]
+    for servers, _base in started:
+        servers.shutdown()
+
+
+def sites_file(tmp: Path, portals: list[str]) -> Path:
+    sites = tmp / "sites.toml"
+    sites.write_text(f'[[site]]\nname = "甲市"\nurl = "{portals[0]}"\nprofile = "{fast_profile(tmp)}"\n\n'
+                     f'[[site]]\nname = "乙市"\nurl = "{portals[1]}"\nprofile = "{fast_profile(tmp)}"\n',
+                     encoding="utf-8")
+    return sites
+
+
+@pytest.fixture(scope="module")
+def local_batch(portals, tmp_path_factory):
+    from xxgk.batch import load_sites, run_batch
+
+    tmp = tmp_path_factory.mktemp("local-batch")
+    run_batch(load_sites(sites_file(tmp, portals)), db_path=tmp / "local.sqlite", out_dir=tmp / "ov", as_of=AS_OF,
+              concurrency=8, delay=0.0)
+    return site_snapshot(tmp / "local.sqlite")
+
+
+def xxgk_cmd(*args) -> list[str]:
+    return [sys.executable, "-c", "from xxgk.cli import main; main()", *map(str, args)]
+
+
+def test_batch_through_redis_gives_the_sites_of_a_local_batch(portals, redis_url, local_batch, tmp_path):
+    """Two `xxgk worker` processes take one site each; the batch writes what a local batch writes."""
+    import redis
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    workers = [subprocess.Popen(xxgk_cmd("worker", "--redis", redis_url, "--idle-exit", "3"), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+               for _ in range(2)]
+    try:
+        result = subprocess.run(
+            xxgk_cmd("batch", sites_file(tmp_path, portals), "--db", tmp_path / "red.sqlite", "--out", tmp_path / "ov",
+                     "--as-of", AS_OF.isoformat(), "--concurrency", "8", "--delay", "0", "--redis", redis_url),
+            env=env, capture_output=True, timeout=240)
+        assert result.returncode == 0, result.stderr.decode()
+        outputs = [w.communicate(timeout=60)[0].decode() for w in workers]
+    finally:
+        for proc in workers:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    got = site_snapshot(tmp_path / "red.sqlite")
+    same_sites(got, local_batch)
+    taken = [[url for url in portals if f": {url}" in out and "taking site" in out] for out in outputs]
+    assert sorted(map(len, taken)) == [1, 1] and taken[0] != taken[1], f"one site each: {outputs}"
+    for site in got.values():
+        assert len(site["stats"]["worker_stats"]) == 1 and "repaired" not in site["stats"]
+        assert site["stats"]["batch"]["name"] in ("甲市", "乙市")
+    page = (tmp_path / "ov" / "index.html").read_text(encoding="utf-8")
+    assert "甲市" in page and "乙市" in page
+    assert len(list((tmp_path / "ov").glob("*/index.html"))) >= 1
+    assert not redis.Redis.from_url(redis_url).keys("xxgk:*"), "the batch's keys are removed"
+
+
+def count_site_pages(db: Path, run_id: int) -> int:
+    try:
+        conn = sqlite3.connect(db, timeout=30)
+        try:
+            return conn.execute("select count(*) from pages where run_id = ?", [run_id]).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_batch_worker_killed_midway_its_site_is_taken_again(portals, redis_url, local_batch, tmp_path):
+    """The only worker is SIGKILLed (with its crawler) a third into the first site; a worker
+    started afterwards takes that site again (its hold expired) and then the second: the
+    batch ends with both sites as a local batch has them."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), XXGK_OWNER_TTL="2")
+    db = tmp_path / "killed.sqlite"
+    coordinator = subprocess.Popen(
+        xxgk_cmd("batch", sites_file(tmp_path, portals), "--db", db, "--out", tmp_path / "ov", "--as-of",
+                 AS_OF.isoformat(), "--concurrency", "8", "--delay", "0", "--redis", redis_url, "--quiet"),
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    worker = lambda: subprocess.Popen(xxgk_cmd("worker", "--redis", redis_url, "--idle-exit", "3"),  # noqa: E731
+                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                      start_new_session=True)
+    first = worker()
+    second = None
+    try:
+        total = len(local_batch[portals[0]]["pages"])
+        deadline = time.monotonic() + 90
+        while count_site_pages(db, 1) < total // 3:
+            assert coordinator.poll() is None and time.monotonic() < deadline, "the site ended before the kill"
+            time.sleep(0.05)
+        for pid in [*descendants(first.pid), first.pid]:  # the worker, its crawler, its extraction process
+            os.kill(pid, signal.SIGKILL)
+        first.wait()
+        assert count_site_pages(db, 1) < total
+        second = worker()
+        out, err = coordinator.communicate(timeout=240)
+        assert coordinator.returncode == 0, err.decode()
+        taken = second.communicate(timeout=60)[0].decode()
+    finally:
+        for proc in [coordinator, first, *([second] if second else [])]:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert all("taking site" in line for line in taken.splitlines() if "http" in line)
+    assert portals[0] in taken and portals[1] in taken, taken
+    got = site_snapshot(db)
+    same_sites(got, local_batch)
+    killed = got[portals[0]]["stats"]
+    assert len(killed["worker_stats"]) == 1, "only the second worker finished a crawl of the first site"

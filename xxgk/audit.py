@@ -164,13 +164,15 @@ def run_audit(
     full: bool = False,
     redis_url: str | None = None,
     workers: int = 2,
+    redis_options: dict | None = None,
 ) -> AuditResult:
     """One audit. With `job_dir`, an unfinished run of the same start URL and job directory
     (killed, or interrupted) is continued instead of starting a new one (see JobDir).
     A site audited before is re-audited incrementally (conditional requests against the
     previous completed run, crawler.incremental) unless `full` or `crawl.incremental` is off.
     With `redis_url`, the crawl is shared by `workers` local worker processes (and any
-    `xxgk worker` joining through that Redis), see crawler.distributed; such a crawl is full."""
+    `xxgk worker` joining through that Redis), see crawler.distributed; such a crawl is full.
+    `redis_options`: more keyword arguments of `crawl_distributed` (`xxgk batch --redis`)."""
     start_url = validate_start_url(start_url)
     if redis_url and job_dir:
         raise AuditError("--redis and --job-dir cannot be combined (a distributed crawl repairs itself from the run's rows)")
@@ -184,7 +186,7 @@ def run_audit(
         return _run_audit(start_url, db_path=db_path, profile=profile, as_of=as_of, report_dir=report_dir,
                           max_pages=max_pages, concurrency=concurrency, delay=delay,
                           ignore_robots=ignore_robots, job=job, on_progress=on_progress, full=full,
-                          redis_url=redis_url, workers=workers)
+                          redis_url=redis_url, workers=workers, redis_options=redis_options)
     finally:
         if job is not None:
             job.close()
@@ -248,6 +250,7 @@ def _run_audit(
     full: bool = False,
     redis_url: str | None = None,
     workers: int = 2,
+    redis_options: dict | None = None,
 ) -> AuditResult:
 
     import checks
@@ -293,7 +296,8 @@ def _run_audit(
 
             stats = crawl_distributed(
                 db, run_id, start_url, profile, redis_url=redis_url, workers=workers, max_pages=max_pages,
-                concurrency=concurrency, delay=delay, ignore_robots=ignore_robots, on_progress=on_progress)
+                concurrency=concurrency, delay=delay, ignore_robots=ignore_robots, on_progress=on_progress,
+                **(redis_options or {}))
         else:
             stats = crawl(
                 db, run_id, start_url, profile,

@@ -279,10 +279,23 @@ def batch(
     delay: float = typer.Option(None, "--delay", min=0.0),
     max_pages: int = typer.Option(None, "--max-pages", min=1),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
+    redis: str = typer.Option(None, "--redis", help="Queue the sites in Redis for `xxgk worker --redis ...` "
+                              "processes (one site at a time each), e.g. redis://HOST:6379/0."),
+    workers: int = typer.Option(0, "--workers", min=0, help="With --redis: local worker processes too."),
 ) -> None:
     """Audit many sites one after another into one database, then write the overview page."""
     from xxgk.audit import AuditError, parse_as_of
     from xxgk.batch import BatchError, load_sites, run_batch
+
+    if workers and not redis:
+        raise _fail("--workers needs --redis (the sites are queued there for the workers)")
+    if redis:
+        from crawler.distributed import connect
+
+        try:
+            connect(redis).ping()
+        except Exception as exc:  # noqa: BLE001 - unreachable, bad URL
+            raise _fail(f"cannot use Redis at {redis}: {exc}") from exc
 
     try:
         day = parse_as_of(as_of)
@@ -291,8 +304,11 @@ def batch(
         raise _fail(str(exc)) from exc
     for entry in entries:
         _load_profile(entry.profile)  # a wrong profile stops the batch before any request
-    index = run_batch(entries, db_path=db, out_dir=out, as_of=day, concurrency=concurrency, delay=delay,
-                      max_pages=max_pages, echo=None if quiet else typer.echo)
+    try:
+        index = run_batch(entries, db_path=db, out_dir=out, as_of=day, concurrency=concurrency, delay=delay,
+                          max_pages=max_pages, echo=None if quiet else typer.echo, redis_url=redis, workers=workers)
+    except KeyboardInterrupt:
+        raise _fail("interrupted", EXIT_INTERRUPTED) from None
     typer.echo(f"overview: {index}")
 
 
@@ -304,7 +320,8 @@ def worker(
     once: bool = typer.Option(False, "--once", help="Exit after joining one crawl."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
-    """Join the crawls announced in Redis by `xxgk audit URL --redis ...` (one after another)."""
+    """Join the crawls announced in Redis by `xxgk audit URL --redis ...` and take the sites
+    queued by `xxgk batch --redis ...` (one after another)."""
     from crawler.distributed import run_worker
 
     try:
