@@ -20,9 +20,14 @@ URL=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['start_url'
 OUT=/tmp/bench-results/reaudit-N$N-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 LOG=/tmp/bench-nginx-$PORT/access.log
-"$BENCH/serve.sh" stop "$PORT" >/dev/null 2>&1 || true
-"$BENCH/serve.sh" start "$SITE" "$PORT" >/dev/null
-trap '"$BENCH/serve.sh" stop "$PORT" >/dev/null 2>&1 || true' EXIT
+# an nginx already serving this site on the port is used as it is (and left running)
+if "$BENCH/serve.sh" status "$PORT" >/dev/null 2>&1; then
+  grep -q "root $SITE/site;" "/tmp/bench-nginx-$PORT/nginx.conf" || {
+    echo "port $PORT serves another site; stop it first ($BENCH/serve.sh stop $PORT)" >&2; exit 2; }
+else
+  "$BENCH/serve.sh" start "$SITE" "$PORT" >/dev/null
+  trap '"$BENCH/serve.sh" stop "$PORT" >/dev/null 2>&1 || true' EXIT
+fi
 cat "$SITE"/site/index.html >/dev/null
 cd /tmp
 run() {  # name
