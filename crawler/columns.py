@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections import defaultdict
 from urllib.parse import urlsplit
 
@@ -370,12 +371,21 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
             json.dumps(fields, ensure_ascii=False), json.dumps(rec.get("meta") or {}, ensure_ascii=False),
         ))
     # body_text goes from the page's record to the document row inside SQLite (one write per
-    # document; ~14,000 characters each, never held in Python).
-    body = "(SELECT " + _VALID.format(paths="'$.body_text'") + " FROM pages WHERE run_id = ? AND url = ?)"
-    with db.conn:
-        db.conn.execute("DELETE FROM documents WHERE run_id = ?", [run_id])
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO documents (run_id, url, column_name, column_url, title, index_no, publisher, "
-            "doc_no, written, published, published_source, validity, effective, expires, fields, meta, body_text) "
-            f"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,{body})", [row + (run_id, row[1]) for row in rows])
+    # document; ~14,000 characters each, never held in Python). json_valid in the same
+    # subquery parses every record a second time (~1 s at 20,000 documents): it is only used
+    # when SQLite refuses a record, to read that record as empty as _load_pages does.
+    rows = [row + (run_id, row[1]) for row in rows]
+    for body in ("json_extract(extract, '$.body_text')", _VALID.format(paths="'$.body_text'")):
+        try:
+            with db.conn:
+                db.conn.execute("DELETE FROM documents WHERE run_id = ?", [run_id])
+                db.conn.executemany(
+                    "INSERT OR REPLACE INTO documents (run_id, url, column_name, column_url, title, index_no, "
+                    "publisher, doc_no, written, published, published_source, validity, effective, expires, fields, "
+                    f"meta, body_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                    f"(SELECT {body} FROM pages WHERE run_id = ? AND url = ?))", rows)
+            break
+        except sqlite3.OperationalError as exc:
+            if "JSON" not in str(exc):
+                raise
     return len(rows)

@@ -158,3 +158,17 @@ def test_document_belongs_to_its_column_not_a_shallower_latest_list(tmp_path):
         row = db.execute("select column_url, published, published_source from documents where url = ?", [doc]).fetchone()
         assert row[0] == H + "/xxgk/tzgg/index.html"
         assert row[1:] == ("2026-01-05", "list")  # the date the reader sees on the platform's list
+
+
+def test_documents_body_text_and_an_unreadable_record(built):
+    """The body text is copied from the page's record; a record that is not JSON reads as empty
+    (as store.loads reads it), its document is still listed."""
+    db, run_id = built["db"], built["run_id"]
+    assert built["docs"][H + "/xxgk/tzgg/202601/t20260105_1.html"]["body_text"] == "正文"
+    broken = H + "/xxgk/tzgg/202511/t20251101_3.html"
+    with db.conn:
+        db.execute("update pages set extract = '{\"kind\": \"document\", \"body_text\": \"x' where url = ?", [broken])
+    columns.build(db, run_id)
+    rows = {r["url"]: r for r in db.query("select url, title, body_text from documents where run_id = ?", [run_id])}
+    assert rows[broken]["body_text"] is None and rows[broken]["title"] == "关于C的通知"
+    assert rows[H + "/xxgk/tzgg/202601/t20260105_1.html"]["body_text"] == "正文"
