@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from urllib.parse import urlsplit
 
@@ -112,24 +111,35 @@ def _name(rec: dict, row: dict) -> str | None:
             or meta.get("ColumnName") or meta.get("columnname") or rec.get("title") or row.get("title"))
 
 
-# The record keys used here: a few hundred bytes of the ~25 KB record (links, follow lists
-# and body text are the rest).
-_REC_KEYS = ("kind", "column", "breadcrumb", "meta", "pages", "entries", "subcolumns", "refresh", "empty_note",
-             "title", "spa", "redirect", "fields", "published", "written", "published_source")
+# The record keys the column tree needs, for every page: a few hundred bytes of the ~25 KB
+# record (links, follow lists and body text are the rest). Of `meta`, the two names _name
+# reads; a document's own keys are read later, one document at a time (_DOC_KEYS).
+_REC_KEYS = ("column", "breadcrumb", "pages", "entries", "subcolumns", "refresh", "empty_note", "title", "spa",
+             "redirect")
+_REC_PATHS = [f"'$.{k}'" for k in _REC_KEYS] + ["'$.meta.ColumnName'", "'$.meta.columnname'"]
+_DOC_KEYS = ("column", "title", "fields", "meta", "published", "written", "published_source", "body_text")
 # A record SQLite cannot read counts as empty, as store.loads reads it in Python.
 _VALID = "CASE WHEN json_valid(extract) THEN json_extract(extract, {paths}) END"
 
 
 def _load_pages(db, run_id: int) -> list[dict]:
-    """The pages with the record keys used here. SQLite's JSON functions pick them out of the
-    records (one json_extract of all keys: one parse per record, in C), so the large rest never
-    becomes Python objects: at 20,000 pages that took ~4 s of json.loads and most of the memory."""
+    """The pages with the record keys the column tree needs. SQLite's JSON functions pick them
+    out of the records (one json_extract of all keys: one parse per record, in C), so the large
+    rest never becomes Python objects: at 20,000 pages that took ~4 s of json.loads and most
+    of the memory."""
     names = ("url", "final_url", "status", "kind", "title", "column_name", "depth")
-    extract = _VALID.format(paths=", ".join(f"'$.{k}'" for k in _REC_KEYS))
+    extract = _VALID.format(paths=", ".join(_REC_PATHS))
     rows = []
     for values in db.conn.execute(f"select {', '.join(names)}, {extract} from pages where run_id = ?", [run_id]):
         row = dict(zip(names, values[:-1], strict=True))
-        row["rec"] = dict(zip(_REC_KEYS, json.loads(values[-1]), strict=True)) if values[-1] else {}
+        rec = {}
+        if values[-1]:
+            *keys, name, lower = json.loads(values[-1])
+            rec = dict(zip(_REC_KEYS, keys, strict=True))
+            rec["meta"] = {"ColumnName": name, "columnname": lower}
+            if row["kind"] != "list":
+                rec["entries"] = None  # only a list's entries make its column
+        row["rec"] = rec
         rows.append(row)
     return rows
 
@@ -350,42 +360,53 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
         if date and (url not in best_dated or rank < best_dated[url]):
             best_dated[url], dated[url] = rank, date
     listed = {u: (r, c, d or dated.get(u)) for u, (r, c, d) in listed.items()}
-    rows = []
-    for p in pages:
-        if p["kind"] != "document":
-            continue
-        rec = p["rec"]
-        fields = rec.get("fields") or {}
-        hit = listed.get(p["url"]) or listed.get(p["final_url"] or "")
-        column_url = hit[1] if hit else None
-        column = columns.get(column_url or "")
-        published, source = rec.get("published"), rec.get("published_source")
-        if not published and hit and hit[2]:
-            published, source = hit[2], "list"
-        expires = next((fields[k] for k in EXPIRY_LABELS if fields.get(k)), None)
-        row = {k: fields.get(label) for label, k in FIELD_MAP.items()}
-        rows.append((
-            run_id, p["url"], (column or {}).get("name") or rec.get("column") or p["column_name"], column_url,
-            rec.get("title") or p["title"], row["index_no"], row["publisher"], row["doc_no"],
-            rec.get("written"), published, source, row["validity"], row["effective"], expires,
-            json.dumps(fields, ensure_ascii=False), json.dumps(rec.get("meta") or {}, ensure_ascii=False),
-        ))
-    # body_text goes from the page's record to the document row inside SQLite (one write per
-    # document; ~14,000 characters each, never held in Python). json_valid in the same
-    # subquery parses every record a second time (~1 s at 20,000 documents): it is only used
-    # when SQLite refuses a record, to read that record as empty as _load_pages does.
-    rows = [row + (run_id, row[1]) for row in rows]
-    for body in ("json_extract(extract, '$.body_text')", _VALID.format(paths="'$.body_text'")):
-        try:
-            with db.conn:
-                db.conn.execute("DELETE FROM documents WHERE run_id = ?", [run_id])
-                db.conn.executemany(
-                    "INSERT OR REPLACE INTO documents (run_id, url, column_name, column_url, title, index_no, "
-                    "publisher, doc_no, written, published, published_source, validity, effective, expires, fields, "
-                    f"meta, body_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                    f"(SELECT {body} FROM pages WHERE run_id = ? AND url = ?))", rows)
-            break
-        except sqlite3.OperationalError as exc:
-            if "JSON" not in str(exc):
-                raise
-    return len(rows)
+    kept = {p["url"] for p in pages if p["kind"] == "document"}
+
+    def rows(record_sql: str):
+        """Document rows, one page record read at a time (its body text goes from SQLite to
+        SQLite through this loop, never all in memory)."""
+        cursor = db.conn.execute(
+            f"SELECT url, final_url, title, column_name, {record_sql} FROM pages WHERE run_id = ? AND kind = 'document' "
+            "ORDER BY url", [run_id])
+        for url, final_url, title, column_name, values in cursor:
+            if url not in kept:
+                continue
+            rec = dict(zip(_DOC_KEYS, json.loads(values), strict=True)) if values else {}
+            fields = rec.get("fields") or {}
+            hit = listed.get(url) or listed.get(final_url or "")
+            column_url = hit[1] if hit else None
+            column = columns.get(column_url or "")
+            published, source = rec.get("published"), rec.get("published_source")
+            if not published and hit and hit[2]:
+                published, source = hit[2], "list"
+            expires = next((fields[k] for k in EXPIRY_LABELS if fields.get(k)), None)
+            row = {k: fields.get(label) for label, k in FIELD_MAP.items()}
+            yield (
+                run_id, url, (column or {}).get("name") or rec.get("column") or column_name, column_url,
+                rec.get("title") or title, row["index_no"], row["publisher"], row["doc_no"],
+                rec.get("written"), published, source, row["validity"], row["effective"], expires,
+                json.dumps(fields, ensure_ascii=False), json.dumps(rec.get("meta") or {}, ensure_ascii=False),
+                rec.get("body_text"),
+            )
+
+    with db.conn:
+        db.conn.execute("DELETE FROM documents WHERE run_id = ?", [run_id])
+        count = 0
+        for batch in _batches(rows(_VALID.format(paths=", ".join(f"'$.{k}'" for k in _DOC_KEYS))), 200):
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO documents (run_id, url, column_name, column_url, title, index_no, publisher, "
+                "doc_no, written, published, published_source, validity, effective, expires, fields, meta, "
+                "body_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
+            count += len(batch)
+    return count
+
+
+def _batches(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
