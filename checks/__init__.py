@@ -25,21 +25,22 @@ def fingerprint(rule: str, url: str | None, page_url: str | None, what: str) -> 
 
 def evaluate(ctx: Context) -> list[Finding]:
     """Every registered rule, in registry order (calendar.missing last)."""
+    return list(_found(ctx))
+
+
+def _found(ctx: Context):
     from .registry import RULES
 
-    out: list[Finding] = []
     for rule in RULES:
         for finding in rule.func(ctx):
             if finding.severity is None:
                 finding.severity = rule.severity
-            out.append(finding)
-    return out
+            yield finding
 
 
 def run(db, run_id: int, profile, as_of: dt.date, calendar=None) -> list[dict]:
     """Run every rule on `run_id`, replace its findings and return them as rows."""
     ctx = Context(db, run_id, profile, as_of, calendar)
-    found = evaluate(ctx)
     run_row = ctx.run
     started = run_row.get("started_at") or run_row.get("as_of") or as_of.isoformat()
     previous = {}
@@ -48,7 +49,9 @@ def run(db, run_id: int, profile, as_of: dt.date, calendar=None) -> list[dict]:
         for row in db.query("select fingerprint, first_seen, fail_count from findings where run_id = ?", [prev_id]):
             previous[row["fingerprint"]] = row
     rows, seen = [], set()
-    for f in found:
+    # Each finding becomes its row as the rules yield it: the Finding and its evidence dict do
+    # not all stay in memory beside the rows (20,000 findings at 20,000 pages).
+    for f in _found(ctx):
         fp = fingerprint(f.rule, f.url, f.page_url, f.key)
         if fp in seen:
             continue  # the same thing reported twice by one rule
@@ -61,6 +64,7 @@ def run(db, run_id: int, profile, as_of: dt.date, calendar=None) -> list[dict]:
             "first_seen": (prev["first_seen"] if prev and prev["first_seen"] else started),
             "fail_count": (prev["fail_count"] or 0) + 1 if prev else 1,
         })
+    ctx = f = None  # the run's pages, documents and caches: not needed to write the rows
     rows.sort(key=lambda r: (r["rule"], r["url"] or "", r["page_url"] or "", r["fingerprint"]))
     with db.conn:
         db.execute("delete from findings where run_id = ?", [run_id])
@@ -68,5 +72,5 @@ def run(db, run_id: int, profile, as_of: dt.date, calendar=None) -> list[dict]:
             names = list(rows[0])
             db.conn.executemany(
                 f"insert into findings ({', '.join(names)}) values ({', '.join('?' * len(names))})",
-                [tuple(r[n] for n in names) for r in rows])
+                (tuple(r[n] for n in names) for r in rows))
     return rows
