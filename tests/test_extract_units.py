@@ -1,8 +1,6 @@
 """Unit tests of the extraction helpers and robustness of extract_page."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from crawler.extract import extract_page
@@ -159,18 +157,15 @@ def test_query_pager_links():
     assert rec["pages"][-1] == "http://x.gov.cn/c/list.jsp?cid=12&page=12" and len(rec["pages"]) == 12
 
 
-def test_timing_50kb_page():
+def test_50kb_list_page_all_entries():
+    # (its speed is measured in bench/, not here: a timed unit test fails on a loaded machine)
     rows = "".join(f'<li><a href="/c/202401/t202401{i % 28 + 1:02d}_{i}.html">关于第{i}项工作的通知公告</a>'
                    f'<span>2024-01-{i % 28 + 1:02d}</span></li>' for i in range(400))
     body = f"<html><head><title>列表</title></head><body><ul>{rows}</ul></body></html>".encode()
     assert 40_000 < len(body) < 80_000
-    extract_page(body, "http://x.gov.cn/c/")
-    t = time.perf_counter()
-    for _ in range(5):
-        rec = extract_page(body, "http://x.gov.cn/c/")
-    per_page = (time.perf_counter() - t) / 5
+    rec = extract_page(body, "http://x.gov.cn/c/")
     assert len(rec["entries"]) == 400
-    assert per_page < 0.1, per_page  # generous bound for slow CI; measured figure is in the docs
+    assert rec["entries"][399]["date"] == "2024-01-08"
 
 
 def test_latin1_header_loses_to_gbk_meta():

@@ -145,7 +145,7 @@ def test_slow_route_is_configurable(portal):
     t = time.monotonic()
     status, _, _ = raw(portal.url("{base}/slow/report.html"))
     elapsed = time.monotonic() - t
-    assert status == 200 and SLOW <= elapsed < SLOW + 2
+    assert status == 200 and elapsed >= SLOW  # (no upper bound: a loaded machine is slower)
 
 
 def test_hang_route_times_out_a_short_client(portal):
