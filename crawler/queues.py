@@ -11,6 +11,7 @@ is exactly that of the plain queue (LIFO: the newest in memory above the older o
 disk; FIFO: the oldest in memory, and once anything is on disk every push goes there until
 the disk part is empty). `close()` (Scrapy's shutdown) writes the memory part to disk, so
 the saved queue is complete (a FIFO queue's memory part then comes after its disk part).
+A request the disk refuses (full: OSError; or not picklable) stays in memory, never lost.
 
 Pickling: Scrapy's `Request.to_dict(spider=...)` finds the names of the callback and the
 errback with `inspect.getmembers(spider)` (every attribute of the spider, twice per
@@ -88,6 +89,7 @@ class _SpillQueue:
         self.key = key
         self.memory: deque = deque()
         self.disk = None
+        self.spilt: deque = deque()  # FIFO: requests the disk refused (after the disk part)
         if os.path.exists(key):  # a queue saved by an earlier close()
             self._open_disk()
 
@@ -105,45 +107,60 @@ class _SpillQueue:
             self.memory.append(request)
             if len(self.memory) > MEMORY_REQUESTS:
                 self._spill(MEMORY_REQUESTS // 2)
-        elif self.disk or len(self.memory) >= MEMORY_REQUESTS:
-            self._open_disk().push(request)
+        elif self.spilt or self.disk or len(self.memory) >= MEMORY_REQUESTS:
+            if self.spilt:  # the disk refused one: keep the order in memory after it
+                self.spilt.append(request)
+                return
+            try:
+                self._open_disk().push(request)
+            except OSError:  # disk full: in memory rather than lost
+                self.spilt.append(request)
         else:
             self.memory.append(request)
 
     def _spill(self, count: int) -> None:
         """Move the `count` oldest requests in memory to disk (oldest first)."""
-        disk = self._open_disk()
+        try:
+            disk = self._open_disk()
+        except OSError:  # no room for the queue file: everything stays in memory
+            return
         kept = []
         for _ in range(min(count, len(self.memory))):
             request = self.memory.popleft()
             try:
                 disk.push(request)
-            except ValueError:  # cannot be pickled: it stays in memory (Scrapy's own fallback)
+            except (ValueError, OSError):  # cannot be pickled, or disk full: it stays in memory
                 kept.append(request)
         self.memory.extendleft(reversed(kept))
 
     def pop(self) -> Request | None:
         if self.memory:
             return self.memory.pop() if self.lifo else self.memory.popleft()
-        if self.disk is not None:
+        if self.disk:
             return self.disk.pop()
+        if self.spilt:
+            return self.spilt.popleft()
         return None
 
     def peek(self) -> Request | None:
         if self.memory:
             return self.memory[-1] if self.lifo else self.memory[0]
-        if self.disk is not None:
+        if self.disk:
             return self.disk.peek()
+        if self.spilt:
+            return self.spilt[0]
         return None
 
     def close(self) -> None:
+        self.memory.extend(self.spilt)
+        self.spilt.clear()
         if self.memory:
             self._spill(len(self.memory))
         if self.disk is not None:
             self.disk.close()
 
     def __len__(self) -> int:
-        return len(self.memory) + (len(self.disk) if self.disk is not None else 0)
+        return len(self.memory) + (len(self.disk) if self.disk is not None else 0) + len(self.spilt)
 
 
 class LifoDiskQueue(_SpillQueue):

@@ -12,7 +12,8 @@ Protocol: the parent writes one JSON object (the job) to the child's stdin; the 
 writes JSON lines to its stdout: `{"progress": {...}}` every second and a final
 `{"result": {...}}`. The child writes the rows itself (SQLite, WAL); the parent only
 writes `runs.stats` at the end. Child log output (Scrapy, level ERROR) goes to a
-temporary file whose tail is quoted if the child fails.
+temporary file whose tail is quoted if the child fails, and kept in the stats
+(`log_errors`, `log_tail`) if errors were logged in a crawl that ended.
 
 Pending requests wait on disk (Scrapy's JOBDIR disk queue, crawler.settings): with
 `--job-dir DIR` in DIR/scrapy, else in a private directory the parent makes for this crawl
@@ -179,6 +180,10 @@ def _run_child(job: dict, on_progress: Callable[[dict], None] | None, pass_fds: 
         else:
             raise RuntimeError(f"the crawler process failed (exit {proc.returncode}): {tail.strip()}")
     else:
+        if result.get("log_errors"):  # the crawl went on, but say what went wrong
+            log.seek(0, os.SEEK_END)
+            log.seek(max(0, log.tell() - 2000))
+            result["log_tail"] = log.read().decode("utf-8", "replace")
         log.close()
     if interrupted:
         result["interrupted"] = True
@@ -329,6 +334,7 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
     stats = dict(getattr(spider, "final_stats", None) or getattr(spider, "counters", {}) or {})
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     stats["finish_reason"] = reason
+    stats["log_errors"] = int(crawler.stats.get_value("log_count/ERROR", 0) or 0) if crawler.stats else 0
     stats["interrupted"] = bool(stats.get("interrupted")) or reason not in ("finished", None)
     if job.get("resume"):  # the pipeline counted this process's rows only
         conn = sqlite3.connect(job["db_path"], timeout=30)

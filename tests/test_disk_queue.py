@@ -151,3 +151,32 @@ def test_a_crawl_queues_on_disk_and_leaves_nothing(monkeypatch, tmp_path):
     assert stats["pages"] > 10 and not stats["interrupted"]
     assert seen  # Scrapy's disk queue lived in the crawl's private directory
     assert list(temp.iterdir()) == []  # and was removed at the end
+
+
+@pytest.mark.parametrize("kind", ["lifo", "fifo"])
+def test_a_full_disk_keeps_requests_in_memory(spider, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(queues, "MEMORY_REQUESTS", 2)
+    q = {"lifo": queues.LifoDiskQueue, "fifo": queues.FifoDiskQueue}[kind].from_crawler(spider.crawler,
+                                                                                        str(tmp_path / "q"))
+    urls = [f"http://portal.test/p{i}.html" for i in range(12)]
+
+    def push(url):
+        q.push(spider._request(url, {"role": "check", "url0": url, "referer": None}))
+
+    for url in urls[:4]:
+        push(url)
+    assert q.disk is not None
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(q.disk, "push", full)
+    for url in urls[4:]:
+        push(url)
+    assert len(q) == len(urls)
+    popped = []
+    while (r := q.pop()) is not None:
+        popped.append(r.url)
+    assert sorted(popped) == sorted(urls)  # nothing lost
+    if kind == "fifo":
+        assert popped == urls  # and still in order
