@@ -13,9 +13,9 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=${XXGK_SHARED:-$REPO/../shared}/bench
 N=${1:-2000}
-SITE=/tmp/benchsite-$N
-[[ -f $SITE/truth.json ]] || python3 "$BENCH/gensite.py" "$N" "$SITE"
-PORT=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['port'])" "$SITE/truth.json")
+PORT=${PORT:-18080}  # another port: a copy of the site made for it (see run.sh)
+SITE=/tmp/benchsite-$N; [[ $PORT == 18080 ]] || SITE=/tmp/benchsite-$N-p$PORT
+[[ -f $SITE/truth.json ]] || python3 "$BENCH/gensite.py" "$N" "$SITE" --port "$PORT"
 URL=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['start_url'])" "$SITE/truth.json")
 OUT=/tmp/bench-results/reaudit-N$N-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"

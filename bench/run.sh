@@ -13,8 +13,11 @@ BENCH=$SHARED/bench
 N=${1:-2000}; RUNS=${2:-1}; shift $(( $# > 2 ? 2 : $# )) || true
 PEERS=("$@"); [[ ${#PEERS[@]} -eq 0 ]] && PEERS=(scrapy-check-dedup linkchecker)
 [[ -d $BENCH ]] || { echo "no shared bench harness at $BENCH" >&2; exit 2; }
-SITE=/tmp/benchsite-$N
-[[ -f $SITE/truth.json ]] || python3 "$BENCH/gensite.py" "$N" "$SITE"
+# PORT=18200 bench/run.sh ...: a copy of the site for that port (its external links embed
+# the port), so a benchmark can run while another site is served on 18080
+PORT=${PORT:-18080}
+SITE=/tmp/benchsite-$N; [[ $PORT == 18080 ]] || SITE=/tmp/benchsite-$N-p$PORT
+[[ -f $SITE/truth.json ]] || python3 "$BENCH/gensite.py" "$N" "$SITE" --port "$PORT"
 CONC=${CONC:-64}
 XXGK="xxgk=cd '$REPO' && .venv/bin/xxgk audit \"\$URL\" --db \"\$WORK/a.sqlite\" --report \"\$WORK/report\" --concurrency $CONC --delay 0 --quiet --as-of 2026-11-20 ; .venv/bin/python -c \"import sqlite3,sys; [print(u) for (u,) in sqlite3.connect(sys.argv[1]).execute('select distinct url from findings where rule = ?', ('link.broken',))]\" \"\$WORK/a.sqlite\" > \"\$WORK/broken.txt\""
 OUT=/tmp/bench-results/xxgk-N$N-$(date +%Y%m%d-%H%M%S)
