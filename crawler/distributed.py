@@ -761,15 +761,16 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, once: bool = F
     the crawl while it runs; a killed worker's hold expires after OWNER_TTL s and the site
     is taken again, see `_takeable`). Jobs are taken in the order they were announced.
     Returns after `idle_exit` seconds without a job (None: wait for ever), after one job
-    with `once`, or once the key `until` is gone (the local workers of a batch). Returns
-    the number of jobs joined."""
+    with `once`, or once the key `until` is gone or the parent process with it (the local
+    workers of a batch). Returns the number of jobs joined."""
     say = echo or (lambda _m: None)
     r = connect(redis_url)
     r.ping()
     joined, idle_from = 0, time.monotonic()
     done: set[str] = set()
+    parent = os.getppid()
     while True:
-        if until is not None and not r.exists(until):
+        if until is not None and (not r.exists(until) or os.getppid() != parent):
             return joined
         ids = [j.decode() for j in r.smembers(JOBS)]
         specs = dict(zip(ids, r.mget([key(j, "job") for j in ids]) if ids else [], strict=True))
@@ -914,6 +915,8 @@ def crawl_distributed(
             worker_stats.append(dict(message["stats"], worker=message.get("worker")))
         return True
 
+    seeded_seen = False
+
     def active() -> bool:
         return (any(True for _ in r.scan_iter(match=key(job, "busy:*"), count=100))
                 or bool(r.exists(key(job, "owner"))))
@@ -922,7 +925,7 @@ def crawl_distributed(
         while True:
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
-            got = drain(0.2)
+            got = drain(0.2 if seeded_seen else 1.0)  # a batch's queued sites wait quietly
             now = time.monotonic()
             if on_progress is not None and now - last_progress >= 1.0:
                 last_progress = now
@@ -935,7 +938,7 @@ def crawl_distributed(
                 quiet_since = None
                 continue
             local_running = any(p.poll() is None for p in procs)
-            seeded = r.exists(key(job, "seeded"))
+            seeded = seeded_seen = r.exists(key(job, "seeded"))
             busy = active()  # a worker crawling it; or, exclusive, holding it
             pending = r.zcard(key(job, "requests")) or r.llen(rows_key)
             if local_running or not seeded or busy or pending:
