@@ -30,8 +30,9 @@ def _history(db, site: str | None, upto: int) -> dict[str, list[tuple[int, str]]
     return {fp: sorted(runs) for fp, runs in seen.items()}
 
 
-def diff_runs(db, run_a: int | None, run_b: int, findings_b: list[dict] | None = None) -> dict:
-    """Compare run A (earlier; None = no earlier run) with run B. Lists hold finding rows."""
+def diff_runs(db, run_a: int | None, run_b: int, findings_b: list[dict] | None = None, slim: bool = False) -> dict:
+    """Compare run A (earlier; None = no earlier run) with run B. Lists hold finding rows
+    (`slim`: as load_findings(slim=True) loads them)."""
     b = store.get_run(db, run_b)
     if b is None:
         raise ValueError(f"no run {run_b}")
@@ -39,8 +40,8 @@ def diff_runs(db, run_a: int | None, run_b: int, findings_b: list[dict] | None =
     if run_a is not None and a is None:
         raise ValueError(f"no run {run_a}")
     site = b.get("site")
-    rows_b = findings_b if findings_b is not None else load_findings(db, run_b)
-    rows_a = load_findings(db, run_a) if a else []
+    rows_b = findings_b if findings_b is not None else load_findings(db, run_b, slim=slim)
+    rows_a = load_findings(db, run_a, slim=slim) if a else []
     fps_a = {f["fingerprint"] for f in rows_a}
     history = _history(db, site, run_b)
     new, regressed, persisting = [], [], []
@@ -70,9 +71,9 @@ def diff_runs(db, run_a: int | None, run_b: int, findings_b: list[dict] | None =
     }
 
 
-def diff_previous(db, run_id: int, findings: list[dict] | None = None) -> dict:
+def diff_previous(db, run_id: int, findings: list[dict] | None = None, slim: bool = False) -> dict:
     """Compare a run with the previous run of the same site (baseline when there is none)."""
-    return diff_runs(db, store.previous_run_id(db, run_id), run_id, findings)
+    return diff_runs(db, store.previous_run_id(db, run_id), run_id, findings, slim)
 
 
 def format_diff(result: dict, limit: int = 50) -> str:

@@ -9,8 +9,11 @@ removes the prefix again.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import csv
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from xxgk import store
 from . import catalogue, xlsx
 from . import waivers as waivers_mod
 from .catalogue import SEVERITY_ZH
-from .data import element_of, load_findings
+from .data import element_of, fingerprint_of, slim_ev
 
 # (key, Chinese header): the order of the columns in every format.
 COLUMNS: list[tuple[str, str]] = [
@@ -57,17 +60,34 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _rows(db, run_id: int, column: str | None, waivers: Any, profile: Any, lifecycle: dict | None) -> list[dict]:
+def iter_rows(db, run_id: int, column: str | None = None, waivers: Any = None, profile: Any = None,
+              lifecycle: dict | None = None) -> Iterator[dict]:
+    """The export rows of one run (optionally one column's), one at a time from a cursor in
+    load_findings' order: nothing but the current row is held (the ~120,000 findings of a
+    100,000-page run took ~500 MB as findings plus rows)."""
+    if "findings" not in db.table_names():
+        return
     run = store.get_run(db, run_id) or {}
-    findings = load_findings(db, run_id, column)
-    waived = waivers_mod.waived_findings(findings, waivers_mod.resolve(waivers, profile), run.get("as_of"))
-    out = []
-    for f in findings:
+    as_of = run.get("as_of")
+    active = [w for w in waivers_mod.resolve(waivers, profile) if w.active(as_of)]
+    site, day = run.get("site") or "", run.get("as_of") or ""
+    sql = "select * from findings where run_id = ?"
+    params: list[Any] = [run_id]
+    if column is not None:
+        sql += " and coalesce(column_name, '') = ?"
+        params.append(column)
+    cursor = db.conn.execute(sql + " order by rule, url, page_url, id", params)
+    names = [d[0] for d in cursor.description]
+    lifecycle = lifecycle or {}
+    for values in cursor:
+        f = dict(zip(names, values))
+        f["ev"] = slim_ev(f.get("evidence"))
+        f["fingerprint"] = fingerprint_of(f)
         info = catalogue.rule_info(f["rule"])
-        w = waived.get(f.get("id"))
-        state = (lifecycle or {}).get(f["fingerprint"]) or f.get("lifecycle")
-        out.append({
-            "site": run.get("site") or "", "run_id": run_id, "as_of": run.get("as_of") or "",
+        w = next((w for w in active if w.matches(f)), None)
+        state = lifecycle.get(f["fingerprint"]) or f.get("lifecycle")
+        yield {
+            "site": site, "run_id": run_id, "as_of": day,
             "column_name": f.get("column_name") or "", "rule": f["rule"],
             "rule_title": info.get("title_zh") or f["rule"], "severity": SEVERITY_ZH.get(f.get("severity"),
                                                                                           f.get("severity") or ""),
@@ -76,8 +96,18 @@ def _rows(db, run_id: int, column: str | None, waivers: Any, profile: Any, lifec
             "lifecycle": LIFECYCLE_ZH.get(state, state or ""), "first_seen": f.get("first_seen") or "",
             "waived": f"{w.kind_zh}：{w.reason}（{w.author}，至 {w.expires.isoformat()}）" if w else "",
             "fingerprint": f["fingerprint"], "evidence": f.get("evidence") or "",
-        })
-    return out
+        }
+
+
+def _lifecycle(db, run_id: int, with_lifecycle: bool, lifecycle: dict | None) -> dict | None:
+    if with_lifecycle and lifecycle is None:
+        from .diff import diff_previous
+
+        d = diff_previous(db, run_id, slim=True)
+        if not d["baseline"]:
+            lifecycle = {f["fingerprint"]: f["lifecycle"] for key in ("new", "regressed", "persisting")
+                         for f in d[key]}
+    return lifecycle
 
 
 def findings_rows(db, run_id: int, column: str | None = None, waivers: Any = None, profile: Any = None,
@@ -85,46 +115,73 @@ def findings_rows(db, run_id: int, column: str | None = None, waivers: Any = Non
     """The export rows (keys of COLUMNS) of one run, optionally one column's.
 
     `lifecycle` ({fingerprint: new | regressed | persisting}) saves recomputing the diff."""
-    if with_lifecycle and lifecycle is None:
-        from .diff import diff_previous
-
-        d = diff_previous(db, run_id)
-        if not d["baseline"]:
-            lifecycle = {f["fingerprint"]: f["lifecycle"] for key in ("new", "regressed", "persisting")
-                         for f in d[key]}
-    return _rows(db, run_id, column, waivers, profile, lifecycle)
+    lifecycle = _lifecycle(db, run_id, with_lifecycle, lifecycle)
+    return list(iter_rows(db, run_id, column, waivers, profile, lifecycle))
 
 
 def _safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_csv(rows: list[dict], path: Path) -> Path:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([zh for _, zh in COLUMNS])
-        for row in rows:
-            writer.writerow([_safe_cell(_text(row.get(key))) for key, _ in COLUMNS])
-    return path
+def _csv_cells(row: dict) -> list[str]:
+    return [_safe_cell(_text(row.get(key))) for key, _ in COLUMNS]
 
 
-def write_json(rows: list[dict], path: Path) -> Path:
-    out = []
-    for row in rows:
-        item = {key: row.get(key) for key, _ in COLUMNS}
-        item["evidence"] = store.loads(row.get("evidence"), row.get("evidence") or None)
-        out.append(item)
-    with open(path, "w", encoding="utf-8") as fh:  # one finding per line: compact, still diffable
-        fh.write("[\n")
-        for i, item in enumerate(out):
-            fh.write(("," if i else "") + json.dumps(item, ensure_ascii=False, default=str) + "\n")
-        fh.write("]\n")
-    return path
+def _json_text(row: dict) -> str:
+    item = {key: row.get(key) for key, _ in COLUMNS}
+    item["evidence"] = store.loads(row.get("evidence"), row.get("evidence") or None)
+    return json.dumps(item, ensure_ascii=False, default=str)
 
 
-def write_xlsx(rows: list[dict], path: Path, sheet_title: str = "问题清单", by_column: bool = False) -> Path:
+def write_csv(rows: Iterable[dict], path: Path) -> Path:
+    return write_files(rows, {"csv": path})["csv"]
+
+
+def write_json(rows: Iterable[dict], path: Path) -> Path:
+    return write_files(rows, {"json": path})["json"]
+
+
+def write_files(rows: Iterable[dict], paths: dict[str, Path], by_column: bool = False) -> dict[str, Path]:
+    """Write `rows` to every format of `paths` ({"csv" | "json" | "xlsx": path}) in one pass
+    over them (an iterator is read once, row by row). `by_column`: XLSX sheets per column (the
+    rows are then held: it is meant for small exports)."""
+    if by_column and "xlsx" in paths:
+        rows = list(rows)
+    with contextlib.ExitStack() as stack:
+        csv_writer = json_fh = None
+        if "csv" in paths:
+            csv_writer = csv.writer(stack.enter_context(open(paths["csv"], "w", encoding="utf-8-sig", newline="")))
+            csv_writer.writerow([zh for _, zh in COLUMNS])
+        if "json" in paths:  # one finding per line: compact, still diffable
+            json_fh = stack.enter_context(open(paths["json"], "w", encoding="utf-8"))
+            json_fh.write("[\n")
+
+        def passing():
+            first = True
+            for row in rows:
+                if csv_writer is not None:
+                    csv_writer.writerow(_csv_cells(row))
+                if json_fh is not None:
+                    json_fh.write(("" if first else ",") + _json_text(row) + "\n")
+                first = False
+                yield row
+
+        if "xlsx" in paths:
+            write_xlsx(rows if by_column else passing(), paths["xlsx"], by_column=by_column)
+            if by_column:
+                collections.deque(passing(), maxlen=0)
+        else:
+            collections.deque(passing(), maxlen=0)
+        if json_fh is not None:
+            json_fh.write("]\n")
+    return paths
+
+
+def write_xlsx(rows: Iterable[dict], path: Path, sheet_title: str = "问题清单", by_column: bool = False) -> Path:
     """Streamed workbook (reports/xlsx.py): one sheet of all rows, plus one per column if asked."""
-    sheets: list[tuple[str, list[dict]]] = [(sheet_title[:31], rows)]
+    if by_column:
+        rows = list(rows)
+    sheets: list[tuple[str, Iterable[dict]]] = [(sheet_title[:31], rows)]
     if by_column:
         groups: dict[str, list[dict]] = {}
         for row in rows:
@@ -159,12 +216,11 @@ def export_findings(db, run_id: int, path: str | Path, fmt: str | None = None, c
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = findings_rows(db, run_id, column, waivers, profile)
-    if fmt == "csv":
-        return write_csv(rows, path)
-    if fmt == "json":
-        return write_json(rows, path)
-    return write_xlsx(rows, path, by_column=by_column)
+    lifecycle = _lifecycle(db, run_id, True, None)
+    rows = iter_rows(db, run_id, column, waivers, profile, lifecycle)
+    if fmt == "xlsx" and not by_column:
+        return write_xlsx(rows, path)
+    return write_files(rows, {fmt: path}, by_column=by_column)[fmt]
 
 
 def read_findings(path: str | Path, fmt: str | None = None) -> list[dict]:

@@ -352,7 +352,7 @@ def write_report(db, run_id: int, out_dir: str | Path, profile: Any = None, waiv
     profile = _resolve_profile(profile, run)
     env = _env()
 
-    findings = load_findings(db, run_id)
+    findings = load_findings(db, run_id, slim=True)
     wv = waivers_mod.resolve(waivers, profile)
     waived = waivers_mod.waived_findings(findings, wv, run.get("as_of"))
     change = diff.diff_previous(db, run_id, findings)  # sets f["lifecycle"], f["first_seen"]
@@ -436,19 +436,17 @@ def _pager(pages: list[tuple[str, list]], current: int) -> dict | None:
 
 
 def _write_exports(db, run_id: int, out: Path, formats: tuple[str, ...], wv, profile, lifecycle: dict) -> list[dict]:
+    """The findings files, written in one pass over the findings read from a cursor (no list
+    of all rows)."""
     done = []
+    formats = tuple(fmt for fmt in formats if fmt in ("csv", "json", "xlsx"))
     if not formats:
         return done
-    rows = export.findings_rows(db, run_id, waivers=wv, profile=profile, with_lifecycle=False, lifecycle=lifecycle)
+    rows = export.iter_rows(db, run_id, waivers=wv, profile=profile, lifecycle=lifecycle)
+    total = db.execute("select count(*) from findings where run_id = ?", [run_id]).fetchone()[0] \
+        if "findings" in db.table_names() else 0
+    paths = {fmt: out / f"findings.{fmt}" for fmt in formats}
+    export.write_files(rows, paths, by_column=total <= 5000)
     for fmt in formats:
-        path = out / f"findings.{fmt}"
-        if fmt == "csv":
-            export.write_csv(rows, path)
-        elif fmt == "json":
-            export.write_json(rows, path)
-        elif fmt == "xlsx":
-            export.write_xlsx(rows, path, by_column=len(rows) <= 5000)
-        else:
-            continue
-        done.append({"format": fmt.upper(), "file": path.name, "size": path.stat().st_size})
+        done.append({"format": fmt.upper(), "file": paths[fmt].name, "size": paths[fmt].stat().st_size})
     return done

@@ -244,7 +244,7 @@ def score_run(db, run_id: int, profile: Any = None, waivers: Any = None,
     interrupted run is scored with a note that only the crawled part counts."""
     run = db.execute("select as_of, status from runs where id = ?", [run_id]).fetchone()
     as_of, status = (run[0], run[1]) if run else (None, None)
-    findings = load_findings(db, run_id) if findings is None else findings
+    findings = load_findings(db, run_id, slim=True) if findings is None else findings
     wv = waivers_mod.resolve(waivers, profile)
     waived = waivers_mod.waived_findings(findings, wv, as_of)
     result = score_findings(findings, profile, waived)
