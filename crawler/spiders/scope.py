@@ -34,7 +34,7 @@ class Scope:
     def __init__(self, start_url: str, crawl_cfg: dict, max_pages: int | None = None):
         self.hosts = {host_of(start_url)} | {h.lower() for h in crawl_cfg.get("extra_hosts", [])}
         self.max_depth = int(crawl_cfg.get("max_depth", 30))
-        self.max_per_pattern = int(crawl_cfg.get("max_per_pattern", 5000))
+        self.max_per_pattern = int(crawl_cfg.get("max_per_pattern", 50000))
         self.max_query_variants = int(crawl_cfg.get("max_query_variants", 50))
         self.trap_query_patterns = list(crawl_cfg.get("trap_query_patterns", []))
         self.ignore_patterns = list(crawl_cfg.get("ignore_patterns", []))
