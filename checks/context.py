@@ -123,7 +123,21 @@ class Context:
         select = ", ".join(f"[{c}]" for c in names)
         new = tuple.__new__
         cursor = self.db.conn.execute(f"select {select} from [{table}] where run_id = ?{where}", [self.run_id, *params])
-        return [new(cls, row) for row in cursor]
+        # Equal values are one object: a portal's pages repeat their kind, column, meta tags
+        # and titles (at 100,000 pages ~22,000 distinct meta texts, ~17,000 titles). URLs are
+        # unique and left alone.
+        repeated = [i for i, name in enumerate(names) if name not in ("url", "id")]
+        if not repeated:
+            return [new(cls, row) for row in cursor]
+        share = {}.setdefault
+        out = []
+        for row in cursor:
+            values = list(row)
+            for i in repeated:
+                v = values[i]
+                values[i] = share(v, v)
+            out.append(new(cls, values))
+        return out
 
     @cached_property
     def run(self) -> dict:
