@@ -113,9 +113,10 @@ def _name(rec: dict, row: dict) -> str | None:
 
 # The record keys the column tree needs, for every page: a few hundred bytes of the ~25 KB
 # record (links, follow lists and body text are the rest). Of `meta`, the two names _name
-# reads; a document's own keys are read later, one document at a time (_DOC_KEYS).
-_REC_KEYS = ("column", "breadcrumb", "pages", "entries", "subcolumns", "refresh", "empty_note", "title", "spa",
-             "redirect")
+# reads; a document's own keys are read later, one document at a time (_DOC_KEYS). A list's
+# `pages` (every page number of its series, on every page of it: 1.3 million URLs at 100,000
+# pages) are read by _page_links, streamed.
+_REC_KEYS = ("column", "breadcrumb", "entries", "subcolumns", "refresh", "empty_note", "title", "spa", "redirect")
 _REC_PATHS = [f"'$.{k}'" for k in _REC_KEYS] + ["'$.meta.ColumnName'", "'$.meta.columnname'"]
 _DOC_KEYS = ("column", "title", "fields", "meta", "published", "written", "published_source", "body_text")
 # A record SQLite cannot read counts as empty, as store.loads reads it in Python.
@@ -126,22 +127,47 @@ def _load_pages(db, run_id: int) -> list[dict]:
     """The pages with the record keys the column tree needs. SQLite's JSON functions pick them
     out of the records (one json_extract of all keys: one parse per record, in C), so the large
     rest never becomes Python objects: at 20,000 pages that took ~4 s of json.loads and most
-    of the memory."""
+    of the memory.
+
+    Kept small, for 100,000 pages: keys without a value are left out (`rec.get` reads None),
+    equal texts (kinds, columns, titles, breadcrumbs, dates) are one object, a breadcrumb is a
+    shared tuple, and a list's entries are (url or title, date) pairs, all the series needs."""
     names = ("url", "final_url", "status", "kind", "title", "column_name", "depth")
     extract = _VALID.format(paths=", ".join(_REC_PATHS))
+    share = {}.setdefault
     rows = []
     for values in db.conn.execute(f"select {', '.join(names)}, {extract} from pages where run_id = ?", [run_id]):
         row = dict(zip(names, values[:-1], strict=True))
+        for key in ("kind", "title", "column_name"):
+            row[key] = share(row[key], row[key])
         rec = {}
         if values[-1]:
             *keys, name, lower = json.loads(values[-1])
-            rec = dict(zip(_REC_KEYS, keys, strict=True))
-            rec["meta"] = {"ColumnName": name, "columnname": lower}
+            rec = {k: v for k, v in zip(_REC_KEYS, keys, strict=True) if v is not None}
+            if name is not None or lower is not None:
+                rec["meta"] = {"ColumnName": name, "columnname": lower}
             if row["kind"] != "list":
-                rec["entries"] = None  # only a list's entries make its column
+                rec.pop("entries", None)  # only a list's entries make its column
+            elif rec.get("entries"):
+                rec["entries"] = [(e.get("url") or e.get("title"), share(e["date"], e["date"]) if e.get("date") else None)
+                                  for e in rec["entries"]]
+            crumbs = rec.get("breadcrumb")
+            if isinstance(crumbs, list):
+                crumbs = tuple(share(c, c) if isinstance(c, str) else c for c in crumbs)
+                rec["breadcrumb"] = share(crumbs, crumbs)
+            for key in ("column", "title"):
+                if isinstance(rec.get(key), str):
+                    rec[key] = share(rec[key], rec[key])
         row["rec"] = rec
         rows.append(row)
     return rows
+
+
+def _page_links(db, run_id: int):
+    """(list page url, a page of its series it names) of the run's list pages, streamed."""
+    return db.conn.execute(
+        "SELECT url, value FROM pages, json_each(CASE WHEN json_valid(extract) THEN extract END, '$.pages') "
+        "WHERE run_id = ? AND kind = 'list'", [run_id])
 
 
 def build(db, run_id: int) -> dict:
@@ -162,15 +188,15 @@ def build(db, run_id: int) -> dict:
     by_key: dict[str, str] = {}
     for p in lists:
         uf.find(p["url"])
-        for other in p["rec"].get("pages") or []:
-            q = by_url.get(other)
-            if q is not None and q["kind"] == "list":
-                uf.union(p["url"], q["url"])
         key = _series_key(p["url"])
         if key in by_key:
             uf.union(by_key[key], p["url"])
         else:
             by_key[key] = p["url"]
+    for url, other in _page_links(db, run_id):  # the series' own page links (the partition is the same in any order)
+        q = by_url.get(other)
+        if q is not None and q["kind"] == "list" and url in uf.parent:
+            uf.union(url, q["url"])
     groups: dict[str, list[dict]] = defaultdict(list)
     for p in lists:
         groups[uf.find(p["url"])].append(p)
@@ -183,10 +209,10 @@ def build(db, run_id: int) -> dict:
             series_of[p["url"]] = first["url"]
             if p["final_url"]:
                 series_of.setdefault(p["final_url"], first["url"])
-            for e in p["rec"].get("entries") or []:
-                entries.add(e.get("url") or e.get("title"))
-                if e.get("date"):
-                    dates.append(e["date"])
+            for key, date in p["rec"].get("entries") or ():
+                entries.add(key)
+                if date:
+                    dates.append(date)
             note = note or p["rec"].get("empty_note")
             spa = spa or bool(p["rec"].get("spa"))
         columns[first["url"]] = {
