@@ -7,7 +7,9 @@ are raised as `AuditError` with a one-line message; the run row records them.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import gc
 import ipaddress
 import os
 import socket
@@ -139,6 +141,17 @@ def start_page_failure(db, run_id: int, start_url: str) -> str | None:
     if first["status"] is None:
         return f"start URL not reachable ({_short(first['error'])}); check the address and that the site is up"
     return None
+
+
+def release_memory() -> None:
+    """Between the stages after the crawl: collect cycles and hand the heap a stage freed back
+    to the system (glibc keeps freed memory: ~550 MB stayed resident between the stages of a
+    100,000-page audit)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _short(error: str | None) -> str:
@@ -325,9 +338,11 @@ def _run_audit(
     db["runs"].update(run_id, {"status": "completed", "finished_at": utcnow(), "stats": store.dumps(stats)})
     try:
         columns.build(db, run_id)
-        found = checks.run(db, run_id, profile, as_of)
-        result.findings = len(found)
+        release_memory()
+        result.findings = len(checks.run(db, run_id, profile, as_of))  # the rows are in the store
+        release_memory()
         result.score = scoring.score_run(db, run_id, profile)
+        release_memory()
         if report_dir is not None:
             result.report_dir = Path(report_dir)
             html.write_report(db, run_id, result.report_dir, profile)
