@@ -172,6 +172,17 @@ def _env() -> Environment:
 
 
 # ------------------------------------------------------------------------- grouping
+class _Page(tuple):
+    """A page listed under an item, (url, column), read as `p["url"]` / `p["column"]`: a
+    tuple, not a dict (~20 MB less at 120,000 items)."""
+
+    __slots__ = ()
+    _KEYS = {"url": 0, "column": 1}
+
+    def __getitem__(self, key):
+        return tuple.__getitem__(self, self._KEYS[key] if key.__class__ is str else key)
+
+
 def _item(findings: list[dict], rule: dict) -> dict:
     """One thing to fix: one finding, or every finding about one link target."""
     first = findings[0]
@@ -188,7 +199,7 @@ def _item(findings: list[dict], rule: dict) -> dict:
         "rule": first["rule"], "rule_title": rule.get("title_zh") or first["rule"],
         "severity": min((f.get("severity") or "info" for f in findings), key=lambda s: SEVERITY_ORDER.get(s, 9)),
         "message": first.get("message") or "", "url": first.get("url") or "", "elements": elements[:5],
-        "more_elements": max(0, len(elements) - 5), "pages": [{"url": u, "column": c} for u, c in pages[:PAGES_LISTED]],
+        "more_elements": max(0, len(elements) - 5), "pages": [_Page(p) for p in pages[:PAGES_LISTED]],
         "page_count": len(pages), "more_pages": max(0, len(pages) - PAGES_LISTED),
         "count": len(findings), "new": "new" in states, "regressed": "regressed" in states,
         "first_seen": min((f.get("first_seen") or "" for f in findings), default=""),
