@@ -106,7 +106,7 @@ def test_a_host_that_throttles_is_left_to_scrapy(tmp_path, monkeypatch):
     """After MAX_TROUBLES 429s to quick checks, a host's attachments go through Scrapy only."""
     from crawler.quickcheck import MAX_TROUBLES
 
-    files = [f"/files/{i}.pdf" for i in range(12)]
+    files = [f"/files/{i}.pdf" for i in range(30)]
 
     def throttling(server, h):
         if h.path == "/robots.txt":
@@ -125,4 +125,5 @@ def test_a_host_that_throttles_is_left_to_scrapy(tmp_path, monkeypatch):
         outcomes = {r["url"]: r["outcome"] for r in db.query("select * from targets where run_id = ?", [run_id])}
     assert all(outcomes[srv.url(u)] == "ok" for u in files)  # Scrapy's retries got them all
     # no more quick HEADs once the host was marked: at most MAX_TROUBLES + those in flight
-    assert stats["requests_quick"] <= MAX_TROUBLES + 4
+    # (per-host concurrency: 8)
+    assert stats["requests_quick"] <= MAX_TROUBLES + 8 < len(files)

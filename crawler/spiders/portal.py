@@ -19,6 +19,7 @@ Outputs are plain dict items with a `_type` (`page`, `target`, `skipped`) for th
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import heapq
 import itertools
@@ -49,9 +50,11 @@ def _now() -> str:
     return _STAMP[1]
 
 
-# Quick checks running at once, at most (each holds its request); beyond, requests go through
-# Scrapy's (disk-backed) queue, so a large re-audit's frontier never piles up in memory.
-QUICK_PENDING = 2000
+# Quick checks running at once (asyncio tasks), and waiting for their turn in a FIFO; beyond
+# QUICK_PENDING in all, requests go through Scrapy's (disk-backed) queue, so a large
+# re-audit's frontier never piles up in memory (~2.5 KB a waiting request).
+QUICK_RUNNING = 64
+QUICK_PENDING = 20000
 
 
 def _quick_checker(settings):
@@ -68,7 +71,7 @@ def _quick_checker(settings):
         return None
     headers = {k: v for k, v in (settings.getdict("DEFAULT_REQUEST_HEADERS") or {}).items()}
     return QuickChecker(settings.get("USER_AGENT"), min(settings.getfloat("DOWNLOAD_TIMEOUT", 15), 5.0),
-                        max(2, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8) // 2), headers)
+                        max(2, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8)), headers)
 
 
 def _headers(response) -> dict[str, str]:
@@ -120,6 +123,7 @@ class PortalSpider(scrapy.Spider):
         self._previous = None  # read-only connection to the database
         self.quick = None  # crawler.quickcheck.QuickChecker, when the settings allow it
         self.quick_tasks: set = set()
+        self.quick_waiting: collections.deque = collections.deque()
         self._store = None  # crawler.pipelines.StorePipeline (or a subclass), once opened
 
     # ------------------------------------------------------------------ wiring
@@ -147,6 +151,7 @@ class PortalSpider(scrapy.Spider):
 
     def _on_closed(self, spider, reason):
         self.extract_pool.close()
+        self.quick_waiting.clear()
         for task_ in list(self.quick_tasks):
             task_.cancel()
         if self.quick is not None:
@@ -167,7 +172,7 @@ class PortalSpider(scrapy.Spider):
             engine.crawl(request)
 
     def _on_idle(self, spider):
-        if self.quick_tasks:  # quick checks still running (their end wakes the engine up)
+        if self.quick_tasks or self.quick_waiting:  # quick checks to come (their end wakes the engine)
             raise DontCloseSpider
         if self.later:
             self._release_due()
@@ -637,7 +642,8 @@ class PortalSpider(scrapy.Spider):
 
     def _quick_allowed(self, req) -> bool:
         """The quick client may send this HEAD: enabled, and robots.txt already says yes."""
-        if self.quick is None or len(self.quick_tasks) >= QUICK_PENDING or not self.quick.usable(req.url):
+        if (self.quick is None or len(self.quick_tasks) + len(self.quick_waiting) >= QUICK_PENDING
+                or not self.quick.usable(req.url)):
             return False
         robots = self._robots_mw()
         if robots is False:
@@ -668,6 +674,9 @@ class PortalSpider(scrapy.Spider):
         return self._robots
 
     def _start_quick(self, req) -> None:
+        if len(self.quick_tasks) >= QUICK_RUNNING:
+            self.quick_waiting.append(req)
+            return
         task_ = asyncio.ensure_future(self._quick(req))
         self.quick_tasks.add(task_)
         task_.add_done_callback(self._quick_done)
@@ -676,6 +685,8 @@ class PortalSpider(scrapy.Spider):
         self.quick_tasks.discard(task_)
         if not task_.cancelled() and task_.exception() is not None:
             self.logger.error("quick check failed: %r", task_.exception())
+        while self.quick_waiting and len(self.quick_tasks) < QUICK_RUNNING:
+            self._start_quick(self.quick_waiting.popleft())
         if not self.quick_tasks:
             self._wake()
 
