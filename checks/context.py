@@ -123,9 +123,9 @@ class Context:
         select = ", ".join(f"[{c}]" for c in names)
         new = tuple.__new__
         cursor = self.db.conn.execute(f"select {select} from [{table}] where run_id = ?{where}", [self.run_id, *params])
-        # Equal values are one object: a portal's pages repeat their kind, column, meta tags
-        # and titles (at 100,000 pages ~22,000 distinct meta texts, ~17,000 titles). URLs are
-        # unique and left alone.
+        # Equal texts are one object: a portal's pages repeat their kind, column, meta tags and
+        # titles (at 100,000 pages ~22,000 distinct meta texts, ~17,000 titles). URLs are
+        # unique and left alone; numbers too (1 and 1.0 are equal keys, and must stay apart).
         repeated = [i for i, name in enumerate(names) if name not in ("url", "id")]
         if not repeated:
             return [new(cls, row) for row in cursor]
@@ -135,7 +135,8 @@ class Context:
             values = list(row)
             for i in repeated:
                 v = values[i]
-                values[i] = share(v, v)
+                if v.__class__ is str:
+                    values[i] = share(v, v)
             out.append(new(cls, values))
         return out
 

@@ -134,12 +134,17 @@ def _load_pages(db, run_id: int) -> list[dict]:
     shared tuple, and a list's entries are (url or title, date) pairs, all the series needs."""
     names = ("url", "final_url", "status", "kind", "title", "column_name", "depth")
     extract = _VALID.format(paths=", ".join(_REC_PATHS))
-    share = {}.setdefault
+    shared: dict = {}
+
+    def share(v):
+        """One object for equal texts (texts only: 1 and 1.0 are equal keys)."""
+        return shared.setdefault(v, v) if v.__class__ is str else v
+
     rows = []
     for values in db.conn.execute(f"select {', '.join(names)}, {extract} from pages where run_id = ?", [run_id]):
         row = dict(zip(names, values[:-1], strict=True))
         for key in ("kind", "title", "column_name"):
-            row[key] = share(row[key], row[key])
+            row[key] = share(row[key])
         rec = {}
         if values[-1]:
             *keys, name, lower = json.loads(values[-1])
@@ -149,15 +154,15 @@ def _load_pages(db, run_id: int) -> list[dict]:
             if row["kind"] != "list":
                 rec.pop("entries", None)  # only a list's entries make its column
             elif rec.get("entries"):
-                rec["entries"] = [(e.get("url") or e.get("title"), share(e["date"], e["date"]) if e.get("date") else None)
+                rec["entries"] = [(e.get("url") or e.get("title"), share(e["date"]) if e.get("date") else None)
                                   for e in rec["entries"]]
             crumbs = rec.get("breadcrumb")
-            if isinstance(crumbs, list):
-                crumbs = tuple(share(c, c) if isinstance(c, str) else c for c in crumbs)
-                rec["breadcrumb"] = share(crumbs, crumbs)
+            if isinstance(crumbs, list) and all(c.__class__ is str for c in crumbs):
+                crumbs = tuple(share(c) for c in crumbs)
+                rec["breadcrumb"] = shared.setdefault(crumbs, crumbs)
             for key in ("column", "title"):
-                if isinstance(rec.get(key), str):
-                    rec[key] = share(rec[key], rec[key])
+                if key in rec:
+                    rec[key] = share(rec[key])
         row["rec"] = rec
         rows.append(row)
     return rows

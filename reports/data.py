@@ -55,7 +55,7 @@ def load_findings(db, run_id: int, column: str | None = None, slim: bool = False
             values = list(values)
             for i in repeated:
                 v = values[i]
-                if v is not None:
+                if v.__class__ is str:  # texts only: 1 and 1.0 are equal keys
                     values[i] = share(v, v)
         row = dict(zip(names, values))
         if row.get("page_url") is not None and row["page_url"] == row.get("url"):

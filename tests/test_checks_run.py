@@ -73,3 +73,21 @@ def test_fingerprint_stable_and_specific():
     assert a != checks.fingerprint("link.redirect", "u", "p", "http_status")
 
 
+
+
+def test_context_rows_keep_equal_values_of_other_types_apart():
+    """The context shares equal texts between rows; 1 and 1.0 (equal keys) stay what they were."""
+    import sqlite_utils
+
+    from checks.context import Context
+
+    db = sqlite_utils.Database(memory=True)
+    db.execute("create table targets (run_id integer, url text, elapsed, outcome text, note text)")  # elapsed: any type
+    db["targets"].insert_all([
+        {"run_id": 1, "url": "http://a/1", "elapsed": 1, "outcome": "ok", "note": "x"},
+        {"run_id": 1, "url": "http://a/2", "elapsed": 1.0, "outcome": "ok", "note": "x"},
+        {"run_id": 1, "url": "http://a/3", "elapsed": True, "outcome": "ok", "note": None},
+    ])
+    rows = Context(db, 1, {}, AS_OF)._rows("targets")
+    assert [type(r["elapsed"]) for r in rows] == [int, float, int]
+    assert [r["outcome"] for r in rows] == ["ok"] * 3 and rows[0]["note"] is rows[1]["note"]
