@@ -50,6 +50,12 @@ def record_json(record: dict | None) -> str | None:
     return json.dumps(record, ensure_ascii=False, default=str)
 
 
+def link_target(raw: str | None) -> str | None:
+    """The target a link's `url` names (no fragment, no surrounding space), None for what the
+    crawler does not check (`lc.is_link`: mailto:, javascript:, empty ...)."""
+    return raw.strip().split("#", 1)[0] if lc.is_link(raw) else None
+
+
 def link_rows(record: dict, hosts) -> list[tuple]:
     """The page's `links` rows after (run_id, page_url): (url, tag, attribute, text, internal).
 
@@ -58,13 +64,13 @@ def link_rows(record: dict, hosts) -> list[tuple]:
     rows = []
     for link in record.get("links") or []:
         raw = link.get("url")
-        if not lc.is_link(raw):
+        target = link_target(raw)
+        if target is None:
             continue
         text = link.get("text")
         if text is not None and len(text) > 500:
             text = text[:500]
-        rows.append((raw.strip().split("#", 1)[0], link.get("tag"), link.get("attribute"), text,
-                     1 if lc.host_of(raw) in hosts else 0))
+        rows.append((target, link.get("tag"), link.get("attribute"), text, 1 if lc.host_of(raw) in hosts else 0))
     return rows
 
 
@@ -72,12 +78,8 @@ def link_targets(record: dict) -> list[str]:
     """The distinct link targets of a page, in order (`slim` records carry them ready)."""
     if "_targets" in record:
         return record["_targets"]
-    seen: dict[str, None] = {}
-    for link in record.get("links") or []:
-        raw = link.get("url")
-        if lc.is_link(raw):
-            seen.setdefault(raw.strip().split("#", 1)[0])
-    return list(seen)
+    targets = (link_target(link.get("url")) for link in record.get("links") or [])
+    return list(dict.fromkeys(t for t in targets if t is not None))
 
 
 # What the crawl process does not need of a record once its JSON text is made: the worker

@@ -2,9 +2,9 @@
 
 Rows are buffered per table and written with `executemany`, one transaction per batch
 (`XXGK_BATCH_ROWS` rows, or every 2 s so a killed crawl loses little), by a writer thread
-(see `open_spider`), and flushed and waited for when the spider closes, whatever the reason. `pages` and `targets` are written with
-INSERT OR REPLACE on their (run_id, url) key, so a resumed crawl that fetches a URL again
-replaces the row instead of failing. At close, `runs.stats` receives the crawl counters.
+(see `open_spider`), and flushed and waited for when the spider closes, whatever the
+reason. `pages` and `targets` are written with INSERT OR REPLACE on their (run_id, url)
+key, so a resumed crawl that fetches a URL again replaces the row instead of failing. At close, `runs.stats` receives the crawl counters.
 """
 
 from __future__ import annotations
@@ -154,10 +154,9 @@ class StorePipeline:
             _json(item.get("site_identity") or {}),
             item["extract_json"] if "extract_json" in item else _json(item.get("extract")),
         ))
-        links = self.buffers["links"]  # rows made by crawler.extract_pool.link_rows
-        for row in item.get("links") or ():
-            links.append((run, url, *row))
-        self.pending += len(item.get("links") or ())
+        rows = item.get("links") or ()  # made by crawler.extract_pool.link_rows
+        self.buffers["links"].extend((run, url, *row) for row in rows)
+        self.pending += len(rows)
         for pos, entry in enumerate(item.get("entries") or []):
             self._add("entries", (run, None, url, _clean_text(entry.get("title"), 500), entry.get("url"),
                                   entry.get("date"), pos))

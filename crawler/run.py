@@ -196,12 +196,10 @@ QUEUE_PREFIX = "xxgk-queue-"
 def disk_queue_wanted() -> bool:
     """Pending requests on disk (crawler.settings `XXGK_DISK_QUEUE`; environment variable
     `XXGK_DISK_QUEUE=0` / `1` wins)."""
-    env = os.environ.get("XXGK_DISK_QUEUE", "").strip().lower()
-    if env:
-        return env not in ("0", "false", "no", "off")
     from crawler import settings
 
-    return bool(settings.XXGK_DISK_QUEUE)
+    flag = settings.env_flag("XXGK_DISK_QUEUE")
+    return bool(settings.XXGK_DISK_QUEUE) if flag is None else flag
 
 
 def new_queue_dir() -> str:

@@ -26,6 +26,7 @@ What the crawler handles itself instead of Scrapy's components, and why:
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 BOT_NAME = "xxgk-audit"
@@ -98,6 +99,14 @@ XXGK_DISK_QUEUE = True
 # Processes that extract pages beside the crawl (crawler.extract_pool); None: one per core
 # beyond the first (at most 2), 0: extract in the crawl process.
 XXGK_EXTRACT_WORKERS = None
+
+
+def env_flag(name: str) -> bool | None:
+    """An on/off environment variable (`0`/`false`/`no`/`off` is off); None when unset."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return None
+    return value not in ("0", "false", "no", "off")
 
 
 def _user_agent(crawl: dict) -> str:

@@ -59,19 +59,24 @@ QUICK_PENDING = 20000
 
 def _quick_checker(settings):
     """A QuickChecker when the crawl may use one (crawler/quickcheck.py), else None."""
-    import os
     from urllib.request import getproxies
 
     from crawler.quickcheck import QuickChecker
+    from crawler.settings import env_flag
 
-    env = os.environ.get("XXGK_QUICK_CHECKS", "").strip().lower()
-    if env in ("0", "false", "no", "off") or not settings.getbool("XXGK_QUICK_CHECKS", True):
+    if env_flag("XXGK_QUICK_CHECKS") is False or not settings.getbool("XXGK_QUICK_CHECKS", True):
         return None
     if settings.getfloat("DOWNLOAD_DELAY") > 0 or settings.getbool("AUTOTHROTTLE_ENABLED") or getproxies():
         return None
-    headers = {k: v for k, v in (settings.getdict("DEFAULT_REQUEST_HEADERS") or {}).items()}
+    headers = dict(settings.getdict("DEFAULT_REQUEST_HEADERS") or {})
     return QuickChecker(settings.get("USER_AGENT"), min(settings.getfloat("DOWNLOAD_TIMEOUT", 15), 5.0),
                         max(2, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8)), headers)
+
+
+def _body(response) -> tuple[bool, bytes]:
+    """(cut by the size cap, the body as kept: at most `xxgk_max_bytes` when cut)."""
+    truncated = "download_stopped" in response.flags and response.meta.get("xxgk_stopped") == "size"
+    return truncated, response.body[: response.meta.get("xxgk_max_bytes") or None] if truncated else response.body
 
 
 def _headers(response) -> dict[str, str]:
@@ -277,8 +282,7 @@ class PortalSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ requests
 
-    @staticmethod
-    def _init_state(st: dict, method: str) -> None:
+    def _request(self, url: str, st: dict, method: str = "GET", priority: int = 0, encoding: str = "utf-8"):
         st.setdefault("chain", [])
         st.setdefault("methods", [])
         st.setdefault("attempts", 0)
@@ -287,9 +291,6 @@ class PortalSpider(scrapy.Spider):
         st.setdefault("started", time.time())
         st.setdefault("errors", [])
         st["method"] = method
-
-    def _request(self, url: str, st: dict, method: str = "GET", priority: int = 0, encoding: str = "utf-8"):
-        self._init_state(st, method)
         if st["role"] == "page":
             body_role, limit = "page", self.max_page_bytes
         elif st["role"] == "probe":
@@ -336,8 +337,7 @@ class PortalSpider(scrapy.Spider):
             if (200 <= status < 300 and response.meta.get("xxgk_stopped") != "headers"
                     and lc.is_html_type(ctype)):
                 headers = _headers(response)
-                truncated = "download_stopped" in response.flags and response.meta.get("xxgk_stopped") == "size"
-                body = response.body[: response.meta.get("xxgk_max_bytes") or None] if truncated else response.body
+                body = _body(response)[1]
                 pre = await self.extract_pool.extract(body, response.url, headers, headers.get("content-type", ""),
                                                       frozenset(self.scope.hosts))
             for out in self._stored(self._on_response(response, pre)):
@@ -372,8 +372,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._redirect(response, st)
             return
         headers = _headers(response)
-        truncated = "download_stopped" in response.flags and response.meta.get("xxgk_stopped") == "size"
-        body = response.body[: response.meta.get("xxgk_max_bytes") or None] if truncated else response.body
+        truncated, body = _body(response)
         if st["role"] == "probe":
             yield from self._probe_done(st, response.url, status, headers, body)
             return
@@ -641,7 +640,8 @@ class PortalSpider(scrapy.Spider):
     # ------------------------------------------------------------------ quick HEAD checks
 
     def _quick_allowed(self, req) -> bool:
-        """The quick client may send this HEAD: enabled, and robots.txt already says yes."""
+        """The quick client may send this request (a HEAD check, a re-audit's conditional GET):
+        enabled, not saturated, the host not given up, and robots.txt already says yes."""
         if (self.quick is None or len(self.quick_tasks) + len(self.quick_waiting) >= QUICK_PENDING
                 or not self.quick.usable(req.url)):
             return False
@@ -683,6 +683,7 @@ class PortalSpider(scrapy.Spider):
 
     def _quick_done(self, task_) -> None:
         self.quick_tasks.discard(task_)
+        self.counters["requests_quick"] = self.quick.requests
         if not task_.cancelled() and task_.exception() is not None:
             self.logger.error("quick check failed: %r", task_.exception())
         while self.quick_waiting and len(self.quick_tasks) < QUICK_RUNNING:
@@ -702,7 +703,6 @@ class PortalSpider(scrapy.Spider):
         engine = self.crawler.engine
         if st["role"] == "page":  # a re-audit's conditional GET: only a 304 is taken
             unchanged = await self.quick.unchanged(req.url, st.get("referer"), *st["cond"])
-            self.counters["requests_quick"] = self.quick.requests
             if not unchanged:
                 engine.crawl(req)
                 return
@@ -711,7 +711,6 @@ class PortalSpider(scrapy.Spider):
             outputs = self._not_modified(st, None)
         else:
             answer = await self.quick.head(req.url, st.get("referer"))
-            self.counters["requests_quick"] = self.quick.requests
             if (answer is None or not (200 <= answer[0] < 300)
                     or "html" in answer[1].get("content-type", "").lower()):
                 engine.crawl(req)  # anything but a plain success: Scrapy asks again and judges
