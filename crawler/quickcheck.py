@@ -44,6 +44,16 @@ def _tls_context() -> ssl.SSLContext:
     return ctx
 
 
+def _pool_key(parts) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a split http(s) URL: its connections, limits and troubles."""
+    if parts.scheme not in _DEFAULT_PORT or not parts.hostname:
+        return None
+    try:
+        return parts.scheme, parts.hostname.lower(), parts.port or _DEFAULT_PORT[parts.scheme]
+    except ValueError:  # a port out of range
+        return None
+
+
 def parse_head(raw: bytes) -> tuple[int, dict[str, str], bool] | None:
     """(status, headers lower-cased and joined like the spider's, keep-alive) or None."""
     try:
@@ -85,14 +95,11 @@ class QuickChecker:
                       extra: dict | None = None) -> tuple[tuple, bytes] | None:
         """(pool key, request) for an already-escaped URL (scrapy.Request(...).url)."""
         parts = urlsplit(url)
-        if parts.scheme not in _DEFAULT_PORT or not parts.hostname:
-            return None
-        try:
-            port = parts.port or _DEFAULT_PORT[parts.scheme]
-        except ValueError:
+        key = _pool_key(parts)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if key is None or "\n" in target or "\r" in target or " " in target:
             return None
         host = parts.netloc.rpartition("@")[2]
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"User-Agent: {self.user_agent}"]
         lines += [f"{k}: {v}" for k, v in self.default_headers.items()]
         if referer:
@@ -102,9 +109,7 @@ class QuickChecker:
             data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         except UnicodeEncodeError:
             return None
-        if "\n" in target or "\r" in target or " " in target:
-            return None
-        return (parts.scheme, parts.hostname.lower(), port), data
+        return key, data
 
     async def head(self, url: str, referer: str | None = None) -> tuple[int, dict[str, str]] | None:
         """Status and headers of a HEAD of `url`, or None (ask Scrapy instead)."""
@@ -153,12 +158,8 @@ class QuickChecker:
     def usable(self, url: str) -> bool:
         """False for a host that failed, throttled or refused quick checks MAX_TROUBLES times:
         from then on its requests go through Scrapy only (its pacing, retries and backoff)."""
-        parts = urlsplit(url)
-        try:
-            key = (parts.scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORT.get(parts.scheme))
-        except ValueError:
-            return False
-        return self.troubles.get(key, 0) < MAX_TROUBLES
+        key = _pool_key(urlsplit(url))
+        return key is not None and self.troubles.get(key, 0) < MAX_TROUBLES
 
     def _take(self, key):
         pool = self.idle.get(key)
