@@ -3,10 +3,11 @@
 A pending request weighs about 2.4 KB in memory (the Request, its headers and our
 `meta["xxgk"]` state); the frontier of a 100,000-page portal holds ~100,000 of them. On disk
 each costs a pickling on push (~11 us, see below) and a rebuilt Request on pop (~65 us:
-Scrapy validates the URL again), ~3% of the crawl process's time if every request went
-through it. So each of Scrapy's per-(host, priority) queues keeps its newest
-`MEMORY_REQUESTS` requests in memory and only the rest on disk: a small crawl never touches
-the disk, a big one holds at most `MEMORY_REQUESTS` requests per queue in memory. The order
+Scrapy validates the URL again), 5-8% of the crawl process's time when most requests go
+through it. So the crawl keeps up to `MEMORY_BUDGET` pending requests in memory over all of
+Scrapy's per-(host, priority) queues (~20 MB), and beyond that each queue keeps its newest
+`MEMORY_REQUESTS` in memory and the rest on disk: a crawl of a few thousand pages never
+touches the disk, a big one holds about `MEMORY_BUDGET` + `MEMORY_REQUESTS` per queue. The order
 is exactly that of the plain queue (LIFO: the newest in memory above the older ones on
 disk; FIFO: the oldest in memory, and once anything is on disk every push goes there until
 the disk part is empty). `close()` (Scrapy's shutdown) writes the memory part to disk, so
@@ -28,7 +29,9 @@ from collections import deque
 from scrapy import Request
 from scrapy.squeues import PickleFifoDiskQueue, PickleLifoDiskQueue
 
-# Requests kept in memory per (host, priority) queue before older ones move to disk.
+# Pending requests in memory over all queues of one crawl before any moves to disk (~2.4 KB each).
+MEMORY_BUDGET = 8192
+# Requests a queue keeps in memory when the budget is spent (its newest; the older ones on disk).
 MEMORY_REQUESTS = 256
 
 _SLOW = object()
@@ -88,6 +91,8 @@ class _SpillQueue:
         self.crawler = crawler
         self.key = key
         self.memory: deque = deque()
+        # requests in memory over all this crawl's queues: [count], shared through the crawler
+        self.held = crawler.__dict__.setdefault("_xxgk_queued_in_memory", [0])
         self.disk = None
         self.spilt: deque = deque()  # FIFO: requests the disk refused (after the disk part)
         if os.path.exists(key):  # a queue saved by an earlier close()
@@ -102,12 +107,17 @@ class _SpillQueue:
             self.disk = self.disk_class.from_crawler(self.crawler, self.key)
         return self.disk
 
+    def _over(self, extra: int = 0) -> bool:
+        """This queue must move requests to disk: over its own share and the crawl's budget."""
+        return len(self.memory) + extra > MEMORY_REQUESTS and self.held[0] + extra > MEMORY_BUDGET
+
     def push(self, request: Request) -> None:
         if self.lifo:
             self.memory.append(request)
-            if len(self.memory) > MEMORY_REQUESTS:
-                self._spill(MEMORY_REQUESTS // 2)
-        elif self.spilt or self.disk or len(self.memory) >= MEMORY_REQUESTS:
+            self.held[0] += 1
+            if self._over():
+                self._spill(len(self.memory) // 2)
+        elif self.spilt or self.disk or self._over(1):
             if self.spilt:  # the disk refused one: keep the order in memory after it
                 self.spilt.append(request)
                 return
@@ -117,6 +127,7 @@ class _SpillQueue:
                 self.spilt.append(request)
         else:
             self.memory.append(request)
+            self.held[0] += 1
 
     def _spill(self, count: int) -> None:
         """Move the `count` oldest requests in memory to disk (oldest first)."""
@@ -125,16 +136,19 @@ class _SpillQueue:
         except OSError:  # no room for the queue file: everything stays in memory
             return
         kept = []
-        for _ in range(min(count, len(self.memory))):
+        count = min(count, len(self.memory))
+        for _ in range(count):
             request = self.memory.popleft()
             try:
                 disk.push(request)
             except (ValueError, OSError):  # cannot be pickled, or disk full: it stays in memory
                 kept.append(request)
         self.memory.extendleft(reversed(kept))
+        self.held[0] -= count - len(kept)
 
     def pop(self) -> Request | None:
         if self.memory:
+            self.held[0] -= 1
             return self.memory.pop() if self.lifo else self.memory.popleft()
         if self.disk:
             return self.disk.pop()

@@ -63,6 +63,7 @@ def test_queue_round_trip(spider, tmp_path):
 @pytest.mark.parametrize("kind", ["lifo", "fifo"])
 def test_spilling_queue_keeps_the_plain_queues_order(spider, tmp_path, monkeypatch, kind):
     monkeypatch.setattr(queues, "MEMORY_REQUESTS", 4)
+    monkeypatch.setattr(queues, "MEMORY_BUDGET", 0)
     crawler = spider.crawler
     ours = {"lifo": queues.LifoDiskQueue, "fifo": queues.FifoDiskQueue}[kind].from_crawler(crawler, str(tmp_path / "q"))
     plain = {"lifo": PickleLifoDiskQueue, "fifo": queues.PickleFifoQueue}[kind].from_crawler(crawler,
@@ -156,6 +157,7 @@ def test_a_crawl_queues_on_disk_and_leaves_nothing(monkeypatch, tmp_path):
 @pytest.mark.parametrize("kind", ["lifo", "fifo"])
 def test_a_full_disk_keeps_requests_in_memory(spider, tmp_path, monkeypatch, kind):
     monkeypatch.setattr(queues, "MEMORY_REQUESTS", 2)
+    monkeypatch.setattr(queues, "MEMORY_BUDGET", 0)
     q = {"lifo": queues.LifoDiskQueue, "fifo": queues.FifoDiskQueue}[kind].from_crawler(spider.crawler,
                                                                                         str(tmp_path / "q"))
     urls = [f"http://portal.test/p{i}.html" for i in range(12)]
@@ -180,3 +182,25 @@ def test_a_full_disk_keeps_requests_in_memory(spider, tmp_path, monkeypatch, kin
     assert sorted(popped) == sorted(urls)  # nothing lost
     if kind == "fifo":
         assert popped == urls  # and still in order
+
+
+def test_the_memory_budget_is_shared_by_the_crawls_queues(spider, tmp_path, monkeypatch):
+    # a crawl of a few thousand pages never touches the disk; beyond the budget, the queue
+    # being pushed keeps its newest MEMORY_REQUESTS in memory and moves older ones to disk
+    monkeypatch.setattr(queues, "MEMORY_BUDGET", 10)
+    monkeypatch.setattr(queues, "MEMORY_REQUESTS", 2)
+    a = queues.LifoDiskQueue.from_crawler(spider.crawler, str(tmp_path / "a"))
+    b = queues.LifoDiskQueue.from_crawler(spider.crawler, str(tmp_path / "b"))
+
+    def push(q, name, k):
+        for i in range(k):
+            q.push(spider._request(f"http://portal.test/{name}{i}.html", {"role": "check", "url0": "x", "referer": None}))
+
+    push(a, "a", 8)
+    push(b, "b", 2)
+    assert a.disk is None and b.disk is None and len(a.memory) + len(b.memory) == 10
+    push(b, "c", 2)  # over the budget: b moves its older half to disk, a is untouched
+    assert a.disk is None and b.disk is not None and len(b) == 4 and len(b.memory) < 4
+    assert [b.pop().url for _ in range(4)] == ["http://portal.test/c1.html", "http://portal.test/c0.html",
+                                            "http://portal.test/b1.html", "http://portal.test/b0.html"]
+    assert a.pop().url == "http://portal.test/a7.html" and len(a) == 7
