@@ -375,4 +375,11 @@ def _child_main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_child_main())
+    code = _child_main()
+    if os.environ.get("XXGK_CRAWL_PROFILE"):
+        sys.exit(code)  # cProfile writes its file at the interpreter's exit
+    # Everything is written (pipeline closed, extraction workers joined, result sent): skip
+    # the interpreter's teardown of the crawl's heap, which the parent would wait for.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

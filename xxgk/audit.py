@@ -13,6 +13,7 @@ import gc
 import ipaddress
 import os
 import socket
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,6 +155,13 @@ def release_memory() -> None:
         pass
 
 
+def _import_stages() -> None:
+    import checks  # noqa: F401
+    import crawler.columns  # noqa: F401
+    import reports.html  # noqa: F401
+    import reports.scoring  # noqa: F401
+
+
 def _short(error: str | None) -> str:
     """'refused: DownloadConnectionRefusedError: Connection was refused ...' -> 'refused'."""
     if not error:
@@ -266,11 +274,10 @@ def _run_audit(
     redis_options: dict | None = None,
 ) -> AuditResult:
 
-    import checks
-    from crawler import columns
     from crawler.run import crawl
-    from reports import html, scoring
 
+    # the stages after the crawl are imported while it runs, off the start's critical path
+    threading.Thread(target=_import_stages, name="import-stages", daemon=True).start()
     db = store.open_db(db_path)
     settings = {
         "max_pages": max_pages,
@@ -336,6 +343,10 @@ def _run_audit(
         return result
     # The crawl is complete: scoring and the report read this status.
     db["runs"].update(run_id, {"status": "completed", "finished_at": utcnow(), "stats": store.dumps(stats)})
+    import checks
+    from crawler import columns
+    from reports import html, scoring
+
     try:
         columns.build(db, run_id)
         release_memory()
