@@ -8,18 +8,20 @@ page's `linkcheck.page_text`, and the JSON text of the record as the pipeline st
 spider awaits the result in its (async) callback while the reactor keeps downloading.
 
 Workers: setting (or environment variable) `XXGK_EXTRACT_WORKERS` (default: one per core beyond the first, at most 2;
-0 extracts in the crawl process, as before). A worker that dies (BrokenProcessPool) switches
-the crawl back to in-process extraction for the rest of the run; nothing is lost.
+0 extracts in the crawl process, as before). A worker that dies switches the crawl back to
+in-process extraction for the rest of the run; nothing is lost (see ExtractPool).
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import pickle
+import signal
+import struct
 
 from crawler import linkcheck as lc
 
@@ -108,45 +110,221 @@ def _warm() -> None:
     import crawler.extract  # noqa: F401 - import lxml and the extractor before the first page
 
 
+# A frame on the pipes between the crawl and a worker: 8-byte length, then a pickle.
+_LEN = struct.Struct("!Q")
+
+
+def _read_exactly(fd: int, n: int) -> bytes | None:
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _serve(tasks: int, results: int) -> None:
+    """A worker: (id, args) frames in, (id, ok, result or exception) frames out, until EOF."""
+    # the crawl's stop is the crawl's to handle (it closes the pipe); the crawl's signal
+    # handlers and event-loop wake-up descriptor are not the worker's
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        head = _read_exactly(tasks, _LEN.size)
+        if head is None:
+            return
+        payload = _read_exactly(tasks, _LEN.unpack(head)[0])
+        if payload is None:
+            return
+        task_id, args = pickle.loads(payload)
+        try:
+            answer = (task_id, True, work(*args))
+        except Exception as exc:  # noqa: BLE001 - raised in the crawl process, as in-process
+            answer = (task_id, False, RuntimeError(f"{exc.__class__.__name__}: {exc}"))
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(results, _LEN.pack(len(data)) + data)
+
+
+class _Results(asyncio.Protocol):
+    """The crawl's end of a worker's result pipe: frames -> the futures waiting for them."""
+
+    def __init__(self, worker: _Worker):
+        self.worker = worker
+        self.buf = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        start = 0
+        while len(buf) - start >= _LEN.size:
+            size = _LEN.unpack_from(buf, start)[0]
+            end = start + _LEN.size + size
+            if len(buf) < end:
+                break
+            task_id, ok, value = pickle.loads(memoryview(buf)[start + _LEN.size:end])
+            start = end
+            self.worker.answered(task_id, ok, value)
+        if start:
+            del buf[:start]
+
+    def connection_lost(self, exc) -> None:
+        self.worker.lost()
+
+
+class _Worker:
+    """One forked extraction process and the tasks it has not answered yet."""
+
+    def __init__(self, pool: ExtractPool, pid: int, tasks_fd: int, results_fd: int):
+        self.pool = pool
+        self.pid = pid
+        self.tasks_fd = tasks_fd
+        self.results_fd = results_fd
+        self.pending: dict[int, tuple[asyncio.Future, tuple]] = {}
+        self.out = None  # asyncio write transport (tasks)
+        self.inp = None  # asyncio read transport (results)
+        self.alive = True
+
+    async def connect(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.out, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(self.tasks_fd, "wb", buffering=0))
+        self.inp, _ = await loop.connect_read_pipe(lambda: _Results(self),
+                                                   os.fdopen(self.results_fd, "rb", buffering=0))
+
+    def send(self, task_id: int, args: tuple, future: asyncio.Future) -> None:
+        self.pending[task_id] = (future, args)
+        data = pickle.dumps((task_id, args), protocol=pickle.HIGHEST_PROTOCOL)
+        self.out.write(_LEN.pack(len(data)) + data)
+
+    def answered(self, task_id: int, ok: bool, value) -> None:
+        future, _ = self.pending.pop(task_id, (None, None))
+        if future is None or future.done():
+            return
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    def lost(self) -> None:
+        """The worker died (or was closed): what it had not answered is extracted here."""
+        self.alive = False
+        pending, self.pending = self.pending, {}
+        for future, args in pending.values():
+            if future.done():
+                continue
+            try:
+                future.set_result(work(*args))
+            except Exception as exc:  # noqa: BLE001 - as an in-process extraction would raise
+                future.set_exception(exc)
+
+    def close(self) -> None:
+        self.alive = False
+        pending, self.pending = self.pending, {}
+        for future, _ in pending.values():  # the crawl is over: nobody waits for them
+            future.cancel()
+        for transport in (self.out, self.inp):
+            if transport is not None:
+                # leaves the loop's selector now and closes the pipe later: closed here too,
+                # so that the worker sees EOF before waitpid
+                if not transport.is_closing():
+                    (transport.abort if hasattr(transport, "abort") else transport.close)()
+                transport.get_extra_info("pipe").close()
+        if self.out is None:  # never connected: the descriptors are still ours
+            for fd in (self.tasks_fd, self.results_fd):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        try:
+            os.waitpid(self.pid, 0)  # joined: its CPU time is counted with the crawl's
+        except ChildProcessError:
+            pass
+
+
 class ExtractPool:
+    """Forked extraction processes fed over pipes read by the crawl's own event loop.
+
+    concurrent.futures' process pool costs the crawl process two threads (a queue feeder and a
+    result manager) and a hand-over per page, ~5% of its time; here a task is one pipe write
+    from the reactor thread and a result is read by the same loop. A worker that dies is
+    noticed when its pipe closes: its unanswered pages are extracted in-process, and so is
+    everything after (nothing is lost)."""
+
     def __init__(self, workers: int):
         self.workers = max(0, int(workers))
-        self.executor: ProcessPoolExecutor | None = None
+        self.live: list[_Worker] = []
+        self.started = False
         self.broken = False
+        self._ready: asyncio.Future | None = None
+        self._ids = itertools.count()
 
     def start(self) -> None:
-        """Start the workers now (spider opened: before the crawl's own threads do anything).
+        """Fork the workers now (spider opened: before the crawl's own threads do anything).
 
         Workers are forked children of the crawl process (joined at close), so the CPU they
         use is counted with the crawl's (`time`, rusage); a forkserver's would be lost."""
-        if self.workers and self.executor is None and not self.broken:
-            import multiprocessing
+        if self.started or not self.workers or not hasattr(os, "fork"):
+            return
+        self.started = True
+        _warm()  # the workers inherit the imported extractor
+        # frozen objects are never traversed by the workers' garbage collector (which would
+        # also copy every inherited page)
+        gc.freeze()
+        try:
+            for _ in range(self.workers):
+                tasks_r, tasks_w = os.pipe()
+                results_r, results_w = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the worker
+                    code = 0
+                    try:
+                        os.close(tasks_w)
+                        os.close(results_r)
+                        for other in self.live:  # siblings' pipes are not ours to hold open
+                            for fd in (other.tasks_fd, other.results_fd):
+                                os.close(fd)
+                        _serve(tasks_r, results_w)
+                    except BaseException:  # noqa: BLE001 - never return into the crawl's code
+                        code = 1
+                    finally:
+                        os._exit(code)
+                os.close(tasks_r)
+                os.close(results_w)
+                self.live.append(_Worker(self, pid, tasks_w, results_r))
+        finally:
+            gc.unfreeze()
 
-            _warm()  # the workers inherit the imported extractor
-            try:
-                ctx = multiprocessing.get_context("fork")
-            except ValueError:  # no fork on this platform
-                ctx = multiprocessing.get_context()
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=ctx)
-            # the fork happens in submit(); frozen objects are never traversed by the workers'
-            # garbage collector (which would also copy every inherited page)
-            gc.freeze()
-            try:
-                for _ in range(self.workers):
-                    self.executor.submit(_warm)
-            finally:
-                gc.unfreeze()
+    async def _connect(self) -> None:
+        for worker in self.live:
+            await worker.connect()
 
     async def extract(self, body: bytes, url: str, headers: dict, ctype: str, hosts=frozenset()):
-        if self.executor is not None and not self.broken:
+        args = (body, url, headers, ctype, hosts)
+        if self.live and not self.broken:
+            if self._ready is None:  # the pipes join the event loop on the first page
+                self._ready = asyncio.ensure_future(self._connect())
             try:
-                return await asyncio.get_running_loop().run_in_executor(self.executor, work, body, url, headers,
-                                                                        ctype, hosts)
-            except (BrokenProcessPool, OSError, RuntimeError):
-                self.broken = True
-        return work(body, url, headers, ctype, hosts)
+                await self._ready
+                workers = [w for w in self.live if w.alive]
+            except OSError:
+                workers = []
+            if workers:
+                worker = min(workers, key=lambda w: len(w.pending))
+                future = asyncio.get_running_loop().create_future()
+                worker.send(next(self._ids), args, future)
+                return await future
+            self.broken = True
+        return work(*args)
 
     def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        workers, self.live = self.live, []
+        for worker in workers:
+            worker.close()
