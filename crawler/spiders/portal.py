@@ -340,11 +340,19 @@ class PortalSpider(scrapy.Spider):
                 body = _body(response)[1]
                 pre = await self.extract_pool.extract(body, response.url, headers, headers.get("content-type", ""),
                                                       frozenset(self.scope.hosts))
+                ahead = self._after_extract(pre[0], st)
+                if ahead is not None:
+                    await ahead
             for out in self._stored(self._on_response(response, pre)):
                 yield out
             return
         for out in self._stored(self._on_response(response)):
             yield out
+
+    def _after_extract(self, record: dict, st: dict):
+        """A hook between a page's extraction and its outputs: an awaitable its callback waits
+        for (None: none). crawler.distributed claims the page's URLs in Redis meanwhile."""
+        return None
 
     def _stored(self, outputs):
         """Rows straight to the store pipeline, requests straight to the scheduler.
