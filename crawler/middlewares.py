@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 
 class RobotsDisallowed(IgnoreRequest):
     """robots.txt forbids this URL: recorded as skipped (reason robots), target not_checked."""
+
+
+class UnreadableRobotsIsNoError(logging.Filter):
+    """Scrapy logs a robots.txt it could not download (a dead or refusing host) as an ERROR
+    with a traceback. For an audit that is a finding about the site, not a fault of the
+    crawl: the host's links are reported broken, and without a robots.txt everything is
+    allowed. So the record becomes one WARNING line; the run's `log_errors` stays for faults."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.ERROR and str(record.msg).startswith("Error downloading"):
+            exc = record.exc_info[1] if record.exc_info else None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = "robots.txt not readable for %(request)s (%(why)s): everything allowed there"
+            record.args = {"request": (record.args or {}).get("request"),
+                           "why": f"{exc.__class__.__name__}: {exc}" if exc is not None else "no answer"}
+            record.exc_info = record.exc_text = None
+        return True
+
+
+logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(UnreadableRobotsIsNoError())
 
 
 class RobotsMiddleware(RobotsTxtMiddleware):

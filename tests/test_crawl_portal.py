@@ -138,6 +138,8 @@ def test_connection_failures(crawled):
     assert outcome(crawled, crawled["refused"]) == "refused"
     assert outcome(crawled, "http://nonexistent.invalid/x.html") == "dns"
     assert outcome(crawled, "ftp://example.invalid/file.txt") == "not_checked"
+    # their hosts' robots.txt could not be read either: a finding, not an error of the crawl
+    assert crawled["stats"]["log_errors"] == 0 and "log_tail" not in crawled["stats"]
 
 
 def test_evidence(crawled):
