@@ -66,7 +66,7 @@ print(f"\nre-audit speed-up: {rows['first'][0] / rows['again'][0]:.2f}x wall, "
 reused = db.execute("select count(*), sum(reused_from is not null) from pages where run_id = ?", [again]).fetchone()
 print(f"pages of the re-audit: {reused[0]:,}, reused from the first run: {reused[1]:,}")
 for table, cols in (("pages", "url, status, title, kind, published"), ("targets", "url, outcome, status"),
-                    ("links", "page_url, url, tag, text"), ("findings", "rule, page_url, url")):
+                    ("run_links", "page_url, url, tag, text"), ("findings", "rule, page_url, url")):
     q = f"select {cols} from {table} where run_id = ?"
     a, b = sorted(db.execute(q, [first])), sorted(db.execute(q, [again]))
     print(f"{table}: {len(a):,} / {len(b):,} rows, {'identical' if a == b else 'DIFFERENT'}")

@@ -164,8 +164,8 @@ class Context:
     def _page_extract(self, url: str) -> str | None:
         cache = self.__dict__.setdefault("_extracts", {})
         if url not in cache:
-            row = self.db.execute("select extract from pages where run_id = ? and url = ?",
-                                  [self.run_id, url]).fetchone()
+            row = self.db.execute(f"select {store.RECORD} from pages p {store.RECORD_JOIN} "
+                                  "where p.run_id = ? and p.url = ?", [self.run_id, url]).fetchone()
             cache[url] = row[0] if row else None
         return cache[url]
 
@@ -180,6 +180,13 @@ class Context:
     def _link_columns(self) -> tuple[str, ...]:
         return tuple(self.db["links"].columns_dict) if "links" in self.db.table_names() else ()
 
+    @cached_property
+    def _link_sources(self) -> list[tuple[int, str, list]]:
+        """(run, extra SQL condition, its parameters) of where the run's links are: its own rows,
+        and those of the runs its pages answered 304 stand on (xxgk.store.link_holders)."""
+        return [(self.run_id, "", [])] + [(h, f" and {store.STANDING_ON}", [self.run_id, h])
+                                          for h in store.link_holders(self.db.conn, self.run_id)]
+
     def links_where(self, *conditions: tuple[str, list]) -> list:
         """The run's link occurrences that meet any of `conditions` (SQL on `links`, with its
         parameters), as rows (`link["url"]`, `link.get("text")` ...), ordered by page URL, then
@@ -193,12 +200,16 @@ class Context:
         names = self._link_columns
         if not names:
             return []
-        select = ", ".join(f"[{c}]" for c in names)
+        # a row read where a page answered 304 stands on is this run's link all the same
+        select = ", ".join("? as [run_id]" if c == "run_id" else f"[{c}]" for c in names)
         found: dict[int, tuple] = {}
+        head = [self.run_id] if "run_id" in names else []
         for where, params in conditions:
-            for row in self.db.conn.execute(f"select rowid, {select} from links where run_id = ? and ({where})",
-                                            [self.run_id, *params]):
-                found[row[0]] = row
+            for holder, extra, more in self._link_sources:
+                for row in self.db.conn.execute(
+                        f"select rowid, {select} from links where run_id = ? and ({where}){extra}",
+                        [*head, holder, *params, *more]):
+                    found[row[0]] = row
         page = names.index("page_url") + 1
         cls, new = _row_class(names), tuple.__new__
         ordered = sorted(found.values(), key=lambda r: (r[page] is not None, r[page] or "", r[0]))
@@ -210,12 +221,16 @@ class Context:
         raw forms, checks/prefilter.py), tested in SQLite too."""
         if not self._link_columns:
             return []
-        sql, params = "select distinct text from links where run_id = ?", [self.run_id]
+        where, params = "", []
         if containing:
             forms = raw_forms(containing)
-            sql += " and (" + " or ".join(["instr(text, ?) > 0"] * len(forms)) + ")"
-            params += list(forms)
-        return [t for (t,) in self.db.conn.execute(sql, params)]
+            where = " and (" + " or ".join(["instr(text, ?) > 0"] * len(forms)) + ")"
+            params = list(forms)
+        texts: dict = {}
+        for holder, extra, more in self._link_sources:
+            sql = f"select distinct text from links where run_id = ?{where}{extra}"
+            texts.update(dict.fromkeys(t for (t,) in self.db.conn.execute(sql, [holder, *params, *more])))
+        return list(texts)
 
     def targets_with(self, outcomes) -> dict[str, Any]:
         """url -> targets row of the run's link targets with one of `outcomes` (the broken ones

@@ -43,6 +43,8 @@ import re
 from collections import defaultdict
 from urllib.parse import urlsplit
 
+from xxgk import store
+
 PLATFORM_WORDS = ("政府信息公开", "政务公开", "信息公开")
 _PAGE_NO = re.compile(
     r"(index|default|list|column-index)[_-]\d+\.\w+$|[?&](pageNum|page|pageNo|PageIndex|currPage|cur_page|pageIndex|p)=\d+",
@@ -119,8 +121,9 @@ def _name(rec: dict, row: dict) -> str | None:
 _REC_KEYS = ("column", "breadcrumb", "entries", "subcolumns", "refresh", "empty_note", "title", "spa", "redirect")
 _REC_PATHS = [f"'$.{k}'" for k in _REC_KEYS] + ["'$.meta.ColumnName'", "'$.meta.columnname'"]
 _DOC_KEYS = ("column", "title", "fields", "meta", "published", "written", "published_source", "body_text")
-# A record SQLite cannot read counts as empty, as store.loads reads it in Python.
-_VALID = "CASE WHEN json_valid(extract) THEN json_extract(extract, {paths}) END"
+# A record SQLite cannot read counts as empty, as store.loads reads it in Python. The record is
+# the page's own or the one a page answered 304 stands on (after `FROM pages p RECORD_JOIN`).
+_VALID = f"CASE WHEN json_valid({store.RECORD}) THEN json_extract({store.RECORD}, {{paths}}) END"
 
 
 def _load_pages(db, run_id: int) -> list[dict]:
@@ -141,7 +144,8 @@ def _load_pages(db, run_id: int) -> list[dict]:
         return shared.setdefault(v, v) if v.__class__ is str else v
 
     rows = []
-    for values in db.conn.execute(f"select {', '.join(names)}, {extract} from pages where run_id = ?", [run_id]):
+    for values in db.conn.execute(f"select {', '.join('p.' + n for n in names)}, {extract} from pages p "
+                                  f"{store.RECORD_JOIN} where p.run_id = ?", [run_id]):
         row = dict(zip(names, values[:-1], strict=True))
         for key in ("kind", "title", "column_name"):
             row[key] = share(row[key])
@@ -171,8 +175,9 @@ def _load_pages(db, run_id: int) -> list[dict]:
 def _page_links(db, run_id: int):
     """(list page url, a page of its series it names) of the run's list pages, streamed."""
     return db.conn.execute(
-        "SELECT url, value FROM pages, json_each(CASE WHEN json_valid(extract) THEN extract END, '$.pages') "
-        "WHERE run_id = ? AND kind = 'list'", [run_id])
+        f"SELECT p.url, value FROM pages p {store.RECORD_JOIN} "
+        f"JOIN json_each(CASE WHEN json_valid({store.RECORD}) THEN {store.RECORD} END, '$.pages') "
+        "WHERE p.run_id = ? AND p.kind = 'list'", [run_id])
 
 
 def build(db, run_id: int) -> dict:
@@ -339,17 +344,25 @@ def _link_texts(db, run_id: int, urls: set[str]) -> dict[str, dict[str, int]]:
     """url -> {anchor text: rowid of its first link} of the run's links to `urls` (blank texts
     left out). The menus link every column from every page (~1 million of 1.7 million links at
     20,000 pages): one sequential read of the run's rows (its rowid range) costs a third of
-    looking each up through the (run_id, url) index."""
-    lo, hi = db.conn.execute("SELECT min(rowid), max(rowid) FROM links WHERE run_id = ?", [run_id]).fetchone()
+    looking each up through the (run_id, url) index. The links of pages answered 304 are
+    read where they are (the run they stand on, xxgk.store.link_holders); their rowids are
+    older than the run's own, as if stored first."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
-    if lo is None:
-        return out
-    for url, text, first in db.conn.execute(
-        "SELECT url, text, min(rowid) FROM links NOT INDEXED WHERE rowid BETWEEN ? AND ? AND run_id = ? "
-        "AND url IN (SELECT value FROM json_each(?)) AND text IS NOT NULL AND trim(text) != '' GROUP BY url, text",
-        [lo, hi, run_id, json.dumps(sorted(urls), ensure_ascii=False)],
-    ):
-        out[url][text] = first
+    wanted = json.dumps(sorted(urls), ensure_ascii=False)
+    sources = [(run_id, "", [])] + [(h, f" AND {store.STANDING_ON}", [run_id, h])
+                                    for h in store.link_holders(db.conn, run_id)]
+    for holder, where, params in sources:
+        lo, hi = db.conn.execute("SELECT min(rowid), max(rowid) FROM links WHERE run_id = ?", [holder]).fetchone()
+        if lo is None:
+            continue
+        for url, text, first in db.conn.execute(
+            "SELECT url, text, min(rowid) FROM links NOT INDEXED WHERE rowid BETWEEN ? AND ? AND run_id = ? "
+            f"AND url IN (SELECT value FROM json_each(?)) AND text IS NOT NULL AND trim(text) != ''{where} "
+            "GROUP BY url, text", [lo, hi, holder, wanted, *params],
+        ):
+            seen = out[url]
+            if text not in seen or first < seen[text]:
+                seen[text] = first
     return out
 
 
@@ -397,8 +410,8 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
         """Document rows, one page record read at a time (its body text goes from SQLite to
         SQLite through this loop, never all in memory)."""
         cursor = db.conn.execute(
-            f"SELECT url, final_url, title, column_name, {record_sql} FROM pages WHERE run_id = ? AND kind = 'document' "
-            "ORDER BY url", [run_id])
+            f"SELECT p.url, p.final_url, p.title, p.column_name, {record_sql} FROM pages p {store.RECORD_JOIN} "
+            "WHERE p.run_id = ? AND p.kind = 'document' ORDER BY p.url", [run_id])
         for url, final_url, title, column_name, values in cursor:
             if url not in kept:
                 continue

@@ -12,9 +12,10 @@ from the run's rows, which the pipeline writes in whole transactions:
 - URLs seen as pages: every done page, its `final_url` and the in-scope hops of its
   chain (the destinations a redirecting page claimed); targets with a result are not
   checked again; `skipped` rows keep their URLs skipped;
-- the frontier: the `follow` and `links` lists of every done page (from `pages.extract`)
-  are replayed through the spider's normal `_follow`, which requests exactly what is not
-  done yet (requests in flight at the kill, delayed retries, pages never reached).
+- the frontier: the `follow` and `links` lists of every done page (from `pages.extract`, or
+  the record a page answered 304 stands on) are replayed through the spider's normal
+  `_follow`, which requests exactly what is not done yet (requests in flight at the kill,
+  delayed retries, pages never reached).
 
 Trap counters are restored from the done pages; soft-404 fingerprints are probed again.
 """
@@ -24,6 +25,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+
+from xxgk import store
 
 # skipped.reason values that come from Scope.admit (the URL is never fetched as a page)
 ADMIT_REASONS = ("ignored", "trap_query", "trap_depth", "trap_pattern", "max_pages")
@@ -47,8 +50,8 @@ def drop_unfinished_pages(conn: sqlite3.Connection, run_id: int) -> int:
 def done_pages(conn: sqlite3.Connection, run_id: int) -> Iterator[tuple[str, str | None, int | None, str | None]]:
     """(url, final_url, depth, redirect) of the stored pages, in the order they were written."""
     yield from conn.execute(
-        "SELECT url, final_url, depth, json_extract(extract, '$.redirect') FROM pages WHERE run_id = ? ORDER BY rowid",
-        [run_id])
+        f"SELECT p.url, p.final_url, p.depth, json_extract({store.RECORD}, '$.redirect') FROM pages p "
+        f"{store.RECORD_JOIN} WHERE p.run_id = ? ORDER BY p.rowid", [run_id])
 
 
 def targets(conn: sqlite3.Connection, run_id: int) -> Iterator[tuple[str, list]]:
@@ -66,11 +69,13 @@ def skipped(conn: sqlite3.Connection, run_id: int) -> Iterator[tuple[str, str]]:
 
 
 def frontier(conn: sqlite3.Connection, run_id: int) -> Iterator[tuple[str, int, dict]]:
-    """(page url, depth, record with follow/links/encoding) of every stored page with an extraction."""
+    """(page url, depth, record with follow/links/encoding) of every stored page with an extraction
+    (its own, or the one a page answered 304 stands on, xxgk.store.RECORD)."""
+    record = store.RECORD
     rows = conn.execute(
-        "SELECT url, depth, json_extract(extract, '$.follow'), json_extract(extract, '$.links'), "
-        "json_extract(extract, '$.encoding') FROM pages WHERE run_id = ? AND extract IS NOT NULL "
-        "AND json_valid(extract) ORDER BY rowid", [run_id])
+        f"SELECT p.url, p.depth, json_extract({record}, '$.follow'), json_extract({record}, '$.links'), "
+        f"json_extract({record}, '$.encoding') FROM pages p {store.RECORD_JOIN} WHERE p.run_id = ? "
+        f"AND {record} IS NOT NULL AND json_valid({record}) ORDER BY p.rowid", [run_id])
     for url, depth, follow, links, encoding in rows:
         if not follow and not links:
             continue

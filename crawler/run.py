@@ -337,9 +337,10 @@ def crawl_here(job: dict, emit: Callable[[dict], None] | None = None) -> dict:
     if job.get("resume"):  # the pipeline counted this process's rows only
         conn = sqlite3.connect(job["db_path"], timeout=30)
         try:
-            for table in ("pages", "links", "targets"):
-                stats[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?",
-                                            [job["run_id"]]).fetchone()[0]
+            # run_links: with the links of pages answered 304, where they stand (xxgk.store)
+            for key, table in (("pages", "pages"), ("links", "run_links"), ("targets", "targets")):
+                stats[key] = conn.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?",
+                                          [job["run_id"]]).fetchone()[0]
         finally:
             conn.close()
         stats["resumed"] = True

@@ -112,12 +112,17 @@ def test_unchanged_changed_new_and_removed_pages(tmp_path, site):
     assert sent["/a.html"][0].startswith('"')
 
     pages = {r["url"].removeprefix(srv.base): r for r in rows(db, "select * from pages where run_id = ?", second)}
-    # unchanged (ETag and Last-Modified): the stored row, marked as reused, links copied
+    # unchanged (ETag and Last-Modified): the stored row, marked as reused; its record and links
+    # are not copied: the row stands on the first run's (run_links has them for the second run)
     for path in ("/a.html", "/a2.html", "/lm.html"):
         assert pages[path]["reused_from"] == first and pages[path]["status"] == 200
+        assert pages[path]["extract"] is None
     assert pages["/a.html"]["title"] == "甲文件"
-    link_sql = "select url, tag, text from links where run_id = ? and page_url = ? order by url"
+    assert rows(db, "select count(*) n from links where run_id = ? and page_url = ?", second,
+                srv.url("/a.html"))[0]["n"] == 0
+    link_sql = "select url, tag, text from run_links where run_id = ? and page_url = ? order by url"
     assert rows(db, link_sql, second, srv.url("/a.html")) == rows(db, link_sql, first, srv.url("/a.html"))
+    assert rows(db, link_sql, second, srv.url("/a.html"))  # /a2.html
     # ... and still followed: /a2.html is linked only from the unchanged /a.html
     assert "/a2.html" in pages
     # changed: read again
@@ -138,7 +143,7 @@ def test_unchanged_changed_new_and_removed_pages(tmp_path, site):
     assert targets["/files/a.pdf"]["outcome"] == "ok" and targets["/files/a.pdf"]["reused_from"] == first
     assert srv.hits[("HEAD", "/files/a.pdf")] + srv.hits[("GET", "/files/a.pdf")] == pdf_requests
     # nothing twice
-    assert rows(db, "select count(*) n from (select page_url, url, tag from links where run_id = ? "
+    assert rows(db, "select count(*) n from (select page_url, url, tag from run_links where run_id = ? "
                     "group by 1, 2, 3 having count(*) > 1)", second)[0]["n"] == 0
 
     # --full: everything fetched and read again, nothing reused
@@ -183,19 +188,25 @@ def test_unchanged_sample_portal_reaudit_has_the_same_findings(tmp_path):
     try:
         db = tmp_path / "a.sqlite"
         profile = load_profile(None, {"links": {"retry_backoff": 0.1}})
+        # the third run's 304 pages stand on the first run too (not on the second's rows)
         runs = [run_audit(f"{base}/index.html", db_path=db, profile=profile, as_of=AS_OF, delay=0.0, concurrency=16)
-                for _ in range(2)]
+                for _ in range(3)]
     finally:
         servers.shutdown()
-    first, second = (r.run_id for r in runs)
+    first, second, third = (r.run_id for r in runs)
     assert all(r.status == "completed" for r in runs)
-    key = "select rule, url, page_url, message from findings where run_id = ? order by 1, 2, 3, 4"
-    assert rows(db, key, second) == rows(db, key, first)
     page_sql = "select url, status, kind, title from pages where run_id = ? order by url"
-    assert rows(db, page_sql, second) == rows(db, page_sql, first)
-    reused = rows(db, "select count(*) n from pages where run_id = ? and reused_from = ?", second, first)[0]["n"]
-    assert reused >= 0.9 * len(rows(db, page_sql, first))
-    for table in ("links", "entries", "documents", "columns"):
-        n = [rows(db, f"select count(*) n from {table} where run_id = ?", r)[0]["n"] for r in (first, second)]
-        assert n[0] == n[1], table
-    assert store.SCHEMA_VERSION >= 2
+    for later in (second, third):
+        key = "select rule, url, page_url, message from findings where run_id = ? order by 1, 2, 3, 4"
+        assert rows(db, key, later) == rows(db, key, first)
+        assert rows(db, page_sql, later) == rows(db, page_sql, first)
+        reused = rows(db, "select count(*) n from pages where run_id = ? and reused_from = ?", later, first)[0]["n"]
+        assert reused >= 0.9 * len(rows(db, page_sql, first))
+        for table, cols in (("run_links", "page_url, url, tag, attribute, text, internal"),
+                            ("entries", "column_url, list_url, title, url, date, position"),
+                            ("documents", "*"), ("columns", "*"), ("scores", "*")):
+            sql = f"select {cols} from {table} where run_id = ?"
+            same = [sorted(repr(tuple(v for k, v in r.items() if k != "run_id")) for r in rows(db, sql, run))
+                    for run in (first, later)]
+            assert same[0] == same[1] and same[0], table
+    assert store.SCHEMA_VERSION >= 3

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class StoreError(Exception):
@@ -216,8 +216,41 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["entries"].create_index(["run_id", "list_url"])
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """A page answered 304 no longer copies its record and links: it stands on the run that
+    holds them (see STANDS / HOLDER below). `run_links`: every run's link occurrences, its
+    own rows and those its reused pages stand on."""
+    db.execute(f"""CREATE VIEW IF NOT EXISTS run_links AS
+        SELECT p.run_id AS run_id, l.page_url AS page_url, l.url AS url, l.tag AS tag,
+               l.attribute AS attribute, l.text AS text, l.internal AS internal
+        FROM pages p JOIN links l ON l.run_id = {HOLDER} AND l.page_url = p.url""")
+
+
 # Ordered schema history: index i upgrades version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+
+# A page answered 304 in an incremental re-audit (crawler.incremental) stands on an earlier
+# run: its `pages` row is the run's own (depth, referer, fetched_at, title, kind ...), but its
+# `extract` is NULL and `reused_from` names the run that holds its record and its `links`
+# rows (rows copied by earlier versions, with `extract` set, are the run's own). SQL on a
+# `pages` row aliased `p`:
+STANDS = "(p.extract IS NULL AND p.reused_from IS NOT NULL)"
+HOLDER = f"(CASE WHEN {STANDS} THEN p.reused_from ELSE p.run_id END)"  # the run with its links
+# The record of `p` wherever it is: with RECORD_JOIN after `FROM pages p`, RECORD is the text.
+RECORD_JOIN = "LEFT JOIN pages h ON p.extract IS NULL AND h.run_id = p.reused_from AND h.url = p.url"
+RECORD = "coalesce(p.extract, h.extract)"
+# The links of run R's pages that stand on run H: `links where run_id = H and ` this (params R, H).
+# (`+page_url`: the IN list never drives the query through the page_url index.)
+STANDING_ON = ("+page_url IN (SELECT p.url FROM pages p WHERE p.run_id = ? AND p.reused_from = ? "
+               f"AND {STANDS})")
+
+
+def link_holders(conn: sqlite3.Connection, run_id: int) -> list[int]:
+    """The runs other than `run_id` that hold links of its pages (pages answered 304 stand on
+    them): the run's links are its own rows plus, for each of these H, the rows of H that
+    `STANDING_ON` keeps."""
+    return [h for (h,) in conn.execute(
+        f"SELECT DISTINCT p.reused_from FROM pages p WHERE p.run_id = ? AND {STANDS} ORDER BY 1", [run_id])]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
