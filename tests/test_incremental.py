@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 
+from crawler import resume
 from xxgk import store
 from xxgk.audit import run_audit
 from xxgk.profile import load_profile
@@ -123,6 +124,14 @@ def test_unchanged_changed_new_and_removed_pages(tmp_path, site):
     link_sql = "select url, tag, text from run_links where run_id = ? and page_url = ? order by url"
     assert rows(db, link_sql, second, srv.url("/a.html")) == rows(db, link_sql, first, srv.url("/a.html"))
     assert rows(db, link_sql, second, srv.url("/a.html"))  # /a2.html
+    # a resumed crawl of the second run would replay the reused page's record (crawler.resume)
+    conn = sqlite3.connect(db)
+    try:
+        frontier = {url: record for url, _depth, record in resume.frontier(conn, second)}
+        assert srv.url("/a2.html") in frontier[srv.url("/a.html")]["follow"]
+        assert srv.url("/a.html") in {url for url, *_ in resume.done_pages(conn, second)}
+    finally:
+        conn.close()
     # ... and still followed: /a2.html is linked only from the unchanged /a.html
     assert "/a2.html" in pages
     # changed: read again
