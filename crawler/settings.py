@@ -36,7 +36,8 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
-CONCURRENT_ITEMS = 4  # per response; Scrapy starts this many asyncio tasks for every callback
+CONCURRENT_ITEMS = 1  # per response, Scrapy starts this many asyncio tasks for every callback; ours
+# hand rows to the store and requests to the engine themselves (PortalSpider._stored): nothing to share
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 COOKIES_ENABLED = False
