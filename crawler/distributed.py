@@ -17,28 +17,40 @@ Roles:
 
 State shared in Redis (what one process keeps in memory and two processes must agree on):
 URLs seen as pages (`page_seen`), targets with a result written or coming (`target_seen`),
-skipped URLs, page skip reasons, the trap counters of `Scope.admit` (one Lua script, so
+skipped URLs, page skip reasons, the trap counters of `Scope.admit` (Lua scripts, so
 `max_pages`, `max_per_pattern` and `max_query_variants` hold for the whole crawl) and the
 home URLs / portal hosts learnt from the start URL's redirects. A URL is claimed with SADD:
 exactly one worker fetches it. Per-worker state: soft-404 fingerprints (each worker probes
 a host once itself; probes and the start URL's redirect chain stay in the worker's own
 queue) and delayed retries.
 
+A worker's reactor thread does not wait for Redis while it crawls: its commands go through
+a `Link`, a thread with its own connection that sends everything handed to it since its
+last round trip in one pipeline (many pages' claims, requests to queue, row batches, takes
+from the shared queue) and hands the answers back to the reactor. A page's claims are made
+between its extraction and its outputs (`PortalSpider._after_extract`, awaited by the
+page's callback while the reactor goes on with other pages).
+
 Why rows go through Redis rather than per-worker SQLite files merged at the end: workers on
 other machines need nothing but the Redis address, the run is complete in the database the
 moment the crawl ends, and a batch is one RPUSH, so a killed worker loses only its
-unflushed batch, which the resume pass refetches.
+unflushed batch, which the resume pass refetches. Batches and requests are pickled (as
+scrapy-redis pickles requests): the Redis of a crawl is trusted like its workers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
+import pickle
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import deque
@@ -58,11 +70,17 @@ from crawler.pipelines import TABLES, StorePipeline
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.scope import Scope, path_pattern
 
+logger = logging.getLogger(__name__)
+
 JOBS = "xxgk:jobs"  # set of active job ids
 BUSY_TTL = 3.0  # seconds a worker's busy mark lives without renewal (a killed worker's expires)
 # seconds a worker's hold on an exclusive job (a batch's site) lives without renewal (renewed
 # every second; environment XXGK_OWNER_TTL, for the tests)
 OWNER_TTL = float(os.environ.get("XXGK_OWNER_TTL") or 10.0)
+# rows a worker sends in one batch (or what it has every 2 s); environment XXGK_WORKER_BATCH_ROWS.
+# One message and one transaction of the coordinator per batch: 500-row batches cost the
+# coordinator ~1.5x the CPU of 4,000-row ones (json: ~2x)
+WORKER_BATCH_ROWS = 4000
 
 # compare-and-renew / compare-and-delete of a worker's hold on an exclusive job
 _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
@@ -79,7 +97,148 @@ def key(job: str, name: str) -> str:
     return f"xxgk:{job}:{name}"
 
 
+# ---------------------------------------------------------------------------- the worker's line to Redis
+
+
+class Link:
+    """A worker's Redis commands, sent by a thread of its own over a connection of its own.
+
+    `submit(fill, done)`: `fill(pipe)` queues commands on a pipeline (it runs in the link's
+    thread: it may only use what it captured); `done(answers)` receives their answers (an
+    exception in place of a failed command's answer) in the thread `deliver` runs callables
+    in (the reactor's). Everything submitted while a round trip is out goes in the next one,
+    as one pipeline; operations run in the order submitted, over one connection, and their
+    `done` are called in that order. `pending`: operations not answered yet, `work`: those
+    of them submitted with work=True (requests, rows, claims: what a busy worker holds).
+
+    Scripts are loaded once (`load`) and called by EVALSHA: a redis-py pipeline holding a
+    registered script asks SCRIPT EXISTS first, one more round trip each time."""
+
+    def __init__(self, url: str, deliver: Callable[[Callable], Any] | None = None):
+        self.r = connect(url)
+        self._deliver_in = deliver  # None: the reactor's callFromThread (looked up at the first submit:
+        # the spider that makes its link exists before Scrapy installs its reactor)
+        self._cond = threading.Condition()
+        self._ops: list[tuple] = []  # (fill, done, work)
+        self._done: deque = deque()  # (ops, answers per op) of finished round trips
+        self._running = 0  # operations taken by the thread, not yet in _done
+        self._closing = False
+        self.pending = 0
+        self.work = 0
+        self.round_trips = 0
+        self.scripts: dict[str, str] = {}  # sha -> text
+        self._thread = threading.Thread(target=self._run, name="xxgk-redis", daemon=True)
+        self._thread.start()
+
+    def load(self, text: str) -> str:
+        """The SHA of Lua script `text`, loaded into the server now."""
+        sha = self.r.script_load(text)
+        self.scripts[sha] = text
+        return sha
+
+    def submit(self, fill: Callable, done: Callable | None = None, *, work: bool = False) -> None:
+        if self._deliver_in is None:
+            from twisted.internet import reactor
+
+            self._deliver_in = reactor.callFromThread
+        self.pending += 1
+        self.work += work
+        with self._cond:
+            self._ops.append((fill, done, work))
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._ops and not self._closing:
+                    self._cond.wait()
+                if not self._ops:
+                    return
+                ops, self._ops = self._ops, []
+                self._running = len(ops)
+            answers = self._execute(ops)
+            with self._cond:
+                self._done.append((ops, answers))
+                self._running = 0
+                self._cond.notify_all()
+            try:
+                self._deliver_in(self.deliver)
+            except Exception:  # noqa: BLE001 - the reactor is gone: wait() delivers
+                pass
+
+    def _execute(self, ops: list[tuple]) -> list[list]:
+        pipe = self.r.pipeline(transaction=False)
+        spans = []
+        for fill, _done, _work in ops:
+            before = len(pipe.command_stack)
+            try:
+                fill(pipe)
+            except Exception as exc:  # noqa: BLE001 - handed to its caller
+                del pipe.command_stack[before:]
+                spans.append(exc)
+                continue
+            spans.append(len(pipe.command_stack) - before)
+        commands = [args for args, _options in pipe.command_stack]
+        try:
+            answers = pipe.execute(raise_on_error=False) if commands else []
+            self.round_trips += 1
+        except Exception as exc:  # noqa: BLE001 - connection lost: every operation fails
+            answers = [exc] * len(commands)
+        self._reload(commands, answers)
+        out, at = [], 0
+        for span in spans:
+            if isinstance(span, Exception):
+                out.append([span])
+                continue
+            out.append(answers[at:at + span])
+            at += span
+        return out
+
+    def _reload(self, commands: list, answers: list) -> None:
+        """Scripts the server forgot (SCRIPT FLUSH, a restart): loaded again, those calls
+        made again, one by one."""
+        from redis.exceptions import NoScriptError
+
+        for i, answer in enumerate(answers):
+            if isinstance(answer, NoScriptError) and commands[i][0] == "EVALSHA" and commands[i][1] in self.scripts:
+                try:
+                    self.r.script_load(self.scripts[commands[i][1]])
+                    answers[i] = self.r.execute_command(*commands[i])
+                except Exception as exc:  # noqa: BLE001
+                    answers[i] = exc
+
+    def deliver(self) -> None:
+        """Hand finished operations their answers (in the reactor thread)."""
+        while self._done:
+            ops, answers = self._done.popleft()
+            for (_fill, done, work), got in zip(ops, answers, strict=True):
+                self.pending -= 1
+                self.work -= work
+                if done is not None:
+                    try:
+                        done(got)
+                    except Exception:
+                        logger.exception("a Redis answer's handler failed")
+
+    def wait(self) -> None:
+        """Block until every operation submitted so far is answered and delivered."""
+        with self._cond:
+            while (self._ops or self._running) and self._thread.is_alive():
+                self._cond.wait(0.1)
+        self.deliver()
+
+    def close(self) -> None:
+        self.wait()
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        self._thread.join(timeout=10)
+        self.r.close()
+
+
 # ---------------------------------------------------------------------------- shared state
+
+_NO = object()
 
 
 class SharedSet:
@@ -91,29 +250,28 @@ class SharedSet:
     For page_seen only page candidates that are not skipped are claimed (`claim_if`): the
     spider tests those two conditions after `in page_seen` and then does not add the URL.
 
-    `answers` holds claims made ahead, in one round trip for a whole page
-    (`DistributedPortalSpider._prepare`): value -> "was a member already"; the next `in`
-    (or `add`) of that value takes its answer instead of asking Redis. `absent`: values
-    known not to be members as of the last prefetch, which `in` may answer without a
-    round trip where it would not claim them.
-    """
+    `ctx`, while a page's links are followed: that page's claims made ahead (`PageClaims`),
+    value -> True (a member already), False (claimed for this page) or None (not a member,
+    not claimed); `in` and `add` take them before anything else (another page's answers
+    for the same value are its own: the first claim wins, the others see a member)."""
 
     def __init__(self, r, name: str, claim_if: Callable[[str], bool] | None = None):
         self.r, self.name, self.local = r, name, set()
         self.claim_if = claim_if  # values `in` may claim (else: a plain membership test)
-        self.answers: dict[str, bool] = {}
-        self.absent: set[str] = set()
+        self.ctx: dict | None = None
 
     def __contains__(self, value: str) -> bool:
+        ctx = self.ctx
+        if ctx is not None:
+            answer = ctx.pop(value, _NO)
+            if answer is not _NO:
+                if answer is None:
+                    return False
+                self.local.add(value)
+                return answer
         if value in self.local:
             return True
-        answer = self.answers.pop(value, None)
-        if answer is not None:
-            self.local.add(value)
-            return answer
         if self.claim_if is not None and not self.claim_if(value):
-            if value in self.absent:
-                return False
             if self.r.sismember(self.name, value):
                 self.local.add(value)
                 return True
@@ -122,48 +280,38 @@ class SharedSet:
         return not self.r.sadd(self.name, value)
 
     def add(self, value: str) -> None:
+        ctx = self.ctx
+        if ctx is not None and ctx.pop(value, _NO) is not _NO:  # claimed ahead: a member already
+            self.local.add(value)
+            return
         if value not in self.local:
             self.local.add(value)
-            if self.answers.pop(value, None) is None:  # else: claimed ahead, a member already
-                self.r.sadd(self.name, value)
+            self.r.sadd(self.name, value)
 
     def discard(self, value: str, *, remote: bool = True) -> None:
         self.local.discard(value)
-        self.answers.pop(value, None)
         if remote:
             self.r.srem(self.name, value)
-
-    def prefetch(self, values: list[str]) -> None:
-        """Learn in one round trip which of `values` are members already."""
-        todo = [v for v in values if v not in self.local]
-        if todo:
-            self.learn(todo, self.r.smismember(self.name, todo))
-
-    def learn(self, values: list[str], members) -> None:
-        self.absent = set()
-        for value, member in zip(values, members, strict=True):
-            if member:
-                self.local.add(value)
-            else:
-                self.absent.add(value)
 
     def __len__(self) -> int:
         return int(self.r.scard(self.name))
 
 
 class SharedSkips(dict):
-    """URL -> skip reason (`page_skipped`), in a Redis hash; a skipped URL is no page seen."""
+    """URL -> skip reason (`page_skipped`), in a Redis hash; a skipped URL is no page seen.
+
+    `ctx`, while a page's links are followed: the URLs its claims found not skipped."""
 
     def __init__(self, r, name: str, page_seen: SharedSet):
         super().__init__()
         self.r, self.name, self.page_seen = r, name, page_seen
-        self.missing: set[str] = set()  # known not skipped as of the last prefetch (this page)
-        self.released: set[str] = set()  # refused by the claim script, which already left page_seen
+        self.ctx: set | None = None
+        self.released: set[str] = set()  # refused by a claim script: already recorded in Redis
 
     def _load(self, url: str) -> str | None:
         if dict.__contains__(self, url):
             return dict.__getitem__(self, url)
-        if url in self.missing:
+        if self.ctx is not None and url in self.ctx:
             return None
         value = self.r.hget(self.name, url)
         if value is None:
@@ -187,13 +335,14 @@ class SharedSkips(dict):
 
     def __setitem__(self, url, reason) -> None:
         dict.__setitem__(self, url, reason)
-        self.missing.discard(url)
+        if url in self.released:  # the claim script wrote the reason and left page_seen
+            self.released.discard(url)
+            self.page_seen.discard(url, remote=False)
+            return
         self.r.hsetnx(self.name, url, reason)
         # the `in page_seen` check before Scope.admit claimed it; one process never adds a
         # skipped URL to page_seen (a redirect may still lead there)
-        remote = url not in self.released
-        self.released.discard(url)
-        self.page_seen.discard(url, remote=remote)
+        self.page_seen.discard(url)
 
     def setdefault(self, url, reason):
         value = self._load(url)
@@ -202,17 +351,8 @@ class SharedSkips(dict):
             return reason
         return value
 
-    def prefetch(self, values: list[str]) -> None:
-        todo = [v for v in values if not dict.__contains__(self, v)]
-        self.learn(todo, self.r.hmget(self.name, todo) if todo else [])
-
-    def learn(self, urls: list[str], values) -> None:
-        self.missing = set()
-        for url, value in zip(urls, values, strict=True):
-            if value is None:
-                self.missing.add(url)
-            else:
-                dict.__setitem__(self, url, value.decode())
+    def learn(self, url: str, reason: str) -> None:
+        dict.__setitem__(self, url, reason)
 
 
 _ADMIT = """
@@ -233,11 +373,16 @@ return ''
 """
 
 
-# A page candidate claimed and admitted in one step (`DistributedPortalSpider._prepare`):
-# 'seen' when another worker has it, else the claim (SADD page_seen), the refusal computed
-# locally (ARGV[2]) or the trap counters of _ADMIT; a refused URL leaves page_seen again,
-# an admitted one is also claimed as a target (its page request is its link check).
-_CLAIM = """
+# A page candidate claimed and admitted in one step (`PageClaims`), what the parent's
+# `_follow` loop asks about it, in its order: 'skipped:REASON' when the URL is a skipped
+# one already; 'seen' when another page has it; else the claim (SADD page_seen) and the
+# refusal computed locally (ARGV[2]) or the trap counters of _ADMIT: admitted -> '' (and
+# claimed as a target too: its page request is its link check); refused -> it leaves
+# page_seen, its reason is recorded and its skipped row claimed: '+REASON' (the row is
+# this worker's to write) or '-REASON' (written already).
+_CLAIM_PAGE = """
+local skipped = redis.call('HGET', KEYS[6], ARGV[1])
+if skipped then return 'skipped:' .. skipped end
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 'seen' end
 local reason = ARGV[2]
 if reason == '' then
@@ -253,7 +398,9 @@ if reason == '' then
 end
 if reason ~= '' then
   redis.call('SREM', KEYS[1], ARGV[1])
-  return reason
+  redis.call('HSETNX', KEYS[6], ARGV[1], reason)
+  if redis.call('SADD', KEYS[7], ARGV[1]) == 1 then return '+' .. reason end
+  return '-' .. reason
 end
 redis.call('INCR', KEYS[2])
 redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
@@ -262,37 +409,53 @@ redis.call('SADD', KEYS[5], ARGV[1])
 return ''
 """
 
+# A link target claimed (SADD target_seen) with what the loop asks next: 'seen' (another
+# page has it); else, for a URL that is not http(s) (ARGV[2] = '1', a 'scheme' skip
+# follows), the claim of its skipped row ('+' new, '-' written already); else its page skip
+# reason ('skipped:REASON') or '' (not skipped).
+_CLAIM_TARGET = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 'seen' end
+if ARGV[2] == '1' then
+  if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then return '+' end
+  return '-'
+end
+local skipped = redis.call('HGET', KEYS[2], ARGV[1])
+if skipped then return 'skipped:' .. skipped end
+return ''
+"""
+
 
 class SharedScope(Scope):
     """`Scope` whose trap counters live in Redis (one Lua script per admitted URL).
 
-    `answers`: URL -> skip reason ('' admitted) of claims made ahead (`_CLAIM`), which the
-    next `admit` of that URL returns without a round trip."""
+    `ctx`, while a page's links are followed: URL -> skip reason ('' admitted) of its
+    claims made ahead (`_CLAIM_PAGE`), which `admit` returns without a round trip."""
 
     def __init__(self, scope: Scope, r, job: str):
         self.__dict__.update(scope.__dict__)
         self.r, self.job = r, job
         self._admit = r.register_script(_ADMIT)
-        self.claim_script = r.register_script(_CLAIM)
-        self.answers: dict[str, str] = {}
+        self.ctx: dict | None = None
 
-    def claim(self, pipe, url: str, depth: int, page_seen: str, target_seen: str) -> None:
-        """Queue on `pipe` the claim + admission of page candidate `url` (see _CLAIM)."""
+    def claim_args(self, url: str, depth: int, keys: tuple) -> list:
+        """EVALSHA arguments after the SHA of _CLAIM_PAGE for page candidate `url`;
+        keys: (page_seen, target_seen, page_skipped, skipped_seen)."""
         parts = urlsplit(url)
-        keys = [page_seen, key(self.job, "pages"), key(self.job, "patterns"),
-                key(self.job, f"q:{parts.hostname}{parts.path}"), target_seen]
-        args = [url, self.refuse(url, parts, depth) or "", path_pattern(url), parts.query or "",
+        page_seen, target_seen, page_skipped, skipped_seen = keys
+        return [7, page_seen, key(self.job, "pages"), key(self.job, "patterns"),
+                key(self.job, f"q:{parts.hostname}{parts.path}"), target_seen, page_skipped, skipped_seen,
+                url, self.refuse(url, parts, depth) or "", path_pattern(url), parts.query or "",
                 self.max_per_pattern, self.max_query_variants, self.max_pages]
-        self.claim_script(keys=keys, args=args, client=pipe)
 
     def add_host(self, host: str) -> None:
         super().add_host(host)
         self.r.sadd(key(self.job, "hosts"), host.lower())
 
     def admit(self, url: str, depth: int) -> str | None:
-        answer = self.answers.pop(url, None)
-        if answer is not None:
-            return answer or None
+        if self.ctx is not None:
+            answer = self.ctx.pop(url, None)
+            if answer is not None:
+                return answer or None
         parts = urlsplit(url)
         reason = self.refuse(url, parts, depth)
         if reason:
@@ -305,6 +468,103 @@ class SharedScope(Scope):
         return reason or None
 
 
+class PageClaims:
+    """Everything `PortalSpider._follow` will ask the shared state about one page, asked ahead
+    in one go (`fill`) and answered (`take`) before the loop runs.
+
+    The loop asks, per follow URL, `in page_seen` (a claim for page candidates that are not
+    skipped), `in page_skipped`, `scope.admit`, then (admitted) `target_seen.add` or
+    (refused) `page_skipped[url] = reason` and `in skipped_seen`; per link target `in
+    target_seen` (a claim), then `in page_skipped` or, not http(s), `in skipped_seen`. The
+    loop is given `record`: the page's record with only the URLs claimed here (`follow`,
+    `_targets`); the others are URLs the loop would pass over without a question or a row
+    (already members in this worker, claimed by another page's claims, skipped, not page
+    candidates). Every URL claimed here is asked about by the loop, so no claim is left
+    unused; the answers are the page's own (`SharedSet.ctx` ...) while the loop runs."""
+
+    __slots__ = ("source", "record", "pages", "targets", "seen", "target", "skip_row", "unskipped", "admit",
+                 "error", "sha_page", "sha_target", "keys")
+
+    def __init__(self, spider: DistributedPortalSpider, record: dict, depth: int):
+        self.source = record
+        seen, skipped, targets, scope = spider.page_seen, spider.page_skipped, spider.target_seen, spider.scope
+        ahead_pages, ahead_targets = spider.ahead_pages, spider.ahead_targets
+        follow = []
+        for raw in record.get("follow") or []:
+            if not raw or not lc.is_link(raw):
+                continue
+            url = raw.split("#", 1)[0]
+            if (url in seen.local or url in ahead_pages or dict.__contains__(skipped, url)
+                    or not scope.is_page_candidate(url)):
+                continue
+            ahead_pages.add(url)
+            follow.append(url)
+        links = []
+        for url in link_targets(record):
+            if url in targets.local or url in ahead_targets:
+                continue
+            ahead_targets.add(url)
+            links.append(url)
+        self.record = dict(record, follow=follow, _targets=links)
+        self.keys = (seen.name, targets.name, skipped.name, spider.skipped_seen.name)
+        self.pages = [scope.claim_args(url, depth, self.keys) for url in follow]
+        self.targets = [(url, "" if lc.is_http(url) else "1") for url in links]
+        self.sha_page, self.sha_target = spider.sha_page, spider.sha_target
+        self.seen: dict = {}
+        self.target: dict = {}
+        self.skip_row: dict = {}
+        self.unskipped: set = set()
+        self.admit: dict = {}
+        self.error: BaseException | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.pages or self.targets)
+
+    def fill(self, pipe) -> None:
+        for args in self.pages:
+            pipe.evalsha(self.sha_page, *args)
+        _page_seen, target_seen, page_skipped, skipped_seen = self.keys
+        for url, not_http in self.targets:
+            pipe.evalsha(self.sha_target, 3, target_seen, page_skipped, skipped_seen, url, not_http)
+
+    def take(self, answers: list, skipped: SharedSkips) -> None:
+        answers = [a.decode() if isinstance(a, bytes) else a for a in answers]
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                self.error = answer
+                return
+        for args, answer in zip(self.pages, answers[:len(self.pages)], strict=True):
+            url = args[8]
+            if answer == "seen":
+                self.seen[url] = True
+            elif answer.startswith("skipped:"):
+                self.seen[url] = None
+                skipped.learn(url, answer[8:])
+            else:
+                self.seen[url] = False
+                self.unskipped.add(url)
+                self.admit[url] = answer[1:] if answer else ""
+                if answer:
+                    skipped.released.add(url)
+                    self.skip_row[url] = answer[0] == "-"
+                else:
+                    self.target[url] = False  # claimed with the page (the loop's target_seen.add)
+        for (url, not_http), answer in zip(self.targets, answers[len(self.pages):], strict=True):
+            mine = self.admit.get(url)  # this page's own page claim of the URL
+            if mine == "":
+                continue  # admitted: the page claim took the target too (the target script saw a member)
+            self.target[url] = answer == "seen"
+            if answer == "seen":
+                continue
+            if not_http:
+                self.skip_row[url] = answer == "-"
+            elif answer.startswith("skipped:"):
+                if mine is None:  # refused here: the loop records the reason itself, then asks
+                    skipped.learn(url, answer[8:])
+            else:
+                self.unskipped.add(url)
+
+
 # ---------------------------------------------------------------------------- the worker's spider
 
 
@@ -313,19 +573,28 @@ class DistributedPortalSpider(PortalSpider):
 
     name = "portal"
 
-    def __init__(self, *args, redis_url: str, job: str, worker: str, exclusive: bool = False, **kwargs):
+    def __init__(self, *args, redis_url: str, job: str, worker: str, exclusive: bool = False,
+                 link: Link | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.redis_url, self.job, self.worker, self.exclusive = redis_url, job, worker, exclusive
         self.r = connect(redis_url)
+        self.link = link or Link(redis_url)
+        self.sha_page = self.link.load(_CLAIM_PAGE)
+        self.sha_target = self.link.load(_CLAIM_TARGET)
+        self.sha_take = self.link.load(_TAKE)
         self.scope = SharedScope(self.scope, self.r, job)
         self.page_seen = SharedSet(self.r, key(job, "page_seen"),
                                    claim_if=lambda u: self.scope.is_page_candidate(u) and u not in self.page_skipped)
         self.target_seen = SharedSet(self.r, key(job, "target_seen"))
         self.skipped_seen = SharedSet(self.r, key(job, "skipped_seen"))
         self.page_skipped = SharedSkips(self.r, key(job, "page_skipped"), self.page_seen)
+        self.ahead_pages: set[str] = set()  # URLs in claims not yet followed (PageClaims)
+        self.ahead_targets: set[str] = set()
+        self.claimed: dict[int, PageClaims] = {}  # id(record) -> its claims, made after extraction
         self.home_final = False
         self._idle_since: float | None = None
         self.busy_marked = -BUSY_TTL  # monotonic time of the last busy mark
+        self.marked = False  # this worker's busy mark may be in Redis
         self.looked = 0.0  # monotonic time of the last look at the stop mark / renewal of the hold
         self.stopping = False
 
@@ -338,21 +607,29 @@ class DistributedPortalSpider(PortalSpider):
         if getattr(self, "_poke", None) is not None and self._poke.running:
             self._poke.stop()
         super()._on_closed(spider, reason)
+        self.link.close()
         self.r.delete(key(self.job, f"busy:{self.worker}"))
         if self.exclusive:
             self.r.eval(_RELEASE, 1, key(self.job, "owner"), self.worker)
 
     # -- shared home URLs and hosts (learnt from the start URL's redirects by one worker)
 
-    def refresh_home(self) -> None:
-        pipe = self.r.pipeline(transaction=False)
+    def home_commands(self, pipe) -> None:
         pipe.smembers(key(self.job, "home"))
         pipe.smembers(key(self.job, "hosts"))
         pipe.get(key(self.job, "home_final"))
-        home, hosts, final = pipe.execute()
+
+    def take_home(self, home, hosts, final) -> None:
+        if isinstance(home, BaseException) or isinstance(hosts, BaseException):
+            return
         self.home_urls.update(v.decode() for v in home)
         self.scope.hosts.update(v.decode() for v in hosts)
-        self.home_final = bool(final)
+        self.home_final = self.home_final or bool(final)
+
+    def refresh_home(self) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        self.home_commands(pipe)
+        self.take_home(*pipe.execute())
 
     def _publish_home(self) -> None:
         pipe = self.r.pipeline(transaction=False)
@@ -369,67 +646,62 @@ class DistributedPortalSpider(PortalSpider):
         if not self.r.set(key(self.job, "seeded"), self.worker, nx=True):
             return
         self.r.set(key(self.job, f"busy:{self.worker}"), 1, px=int(BUSY_TTL * 1000))
-        self.busy_marked = time.monotonic()
+        self.busy_marked, self.marked = time.monotonic(), True
         async for out in super().start():
             yield out
+
+    # -- a page's claims, made while the reactor goes on with other pages
+
+    def _after_extract(self, record: dict, st: dict):
+        """PortalSpider's hook: claim this page's URLs through the link; the callback awaits
+        the answers before it makes the page's outputs (`_follow` takes them)."""
+        claims = PageClaims(self, record, (st.get("depth") or 0) + 1)
+        self.claimed[id(record)] = claims
+        if not claims:
+            return None
+        future = asyncio.get_running_loop().create_future()
+
+        def done(answers):
+            claims.take(answers, self.page_skipped)
+            if not future.done():
+                future.set_result(None)
+
+        self.link.submit(claims.fill, done, work=True)
+        return future
 
     def _follow(self, record: dict, page_url: str, st: dict):
         if st.get("url0") == self.start_url and not self.home_final:
             self._publish_home()  # before any request of another worker can depend on it
-        self._prepare(record, (st.get("depth") or 0) + 1)
-        yield from super()._follow(record, page_url, st)
+        claims = self.claimed.pop(id(record), None)
+        if claims is None or claims.source is not record or claims.error is not None:
+            if claims is not None:
+                self._forget(claims)
+            claims = PageClaims(self, record, (st.get("depth") or 0) + 1)  # not claimed ahead: now
+            if claims:
+                pipe = self.r.pipeline(transaction=False)
+                claims.fill(pipe)
+                claims.take(pipe.execute(raise_on_error=False), self.page_skipped)
+                if claims.error is not None:
+                    self._forget(claims)
+                    raise claims.error
+        self._use(claims)
+        try:
+            outputs = list(super()._follow(claims.record, page_url, st))
+        finally:
+            self._use(None)
+            self._forget(claims)
+        yield from outputs
 
-    def _prepare(self, record: dict, depth: int) -> None:
-        """Everything `PortalSpider._follow` will ask Redis about this page, in two round trips.
+    def _use(self, claims: PageClaims | None) -> None:
+        self.page_seen.ctx = claims.seen if claims else None
+        self.target_seen.ctx = claims.target if claims else None
+        self.skipped_seen.ctx = claims.skip_row if claims else None
+        self.page_skipped.ctx = claims.unskipped if claims else None
+        self.scope.ctx = claims.admit if claims else None
 
-        The parent's loop asks, per follow URL, `in page_seen` (a claim for page
-        candidates that are not skipped), `in page_skipped`, `scope.admit`, then
-        `target_seen.add`; per link URL `in target_seen` (a claim). The same URLs, filtered
-        the same way, are learnt (1: SMISMEMBER page_seen, HMGET page_skipped) and claimed
-        (2: `_CLAIM` per page candidate, SADD target_seen per link target) ahead; the loop
-        then takes the answers. Every link target claimed here is checked by the loop (it
-        asks `in target_seen` of each of `link_targets(record)`), so no claim is left unused."""
-        follow = list(dict.fromkeys(raw.split("#", 1)[0] for raw in record.get("follow") or []
-                                    if raw and lc.is_link(raw)))
-        links = link_targets(record)
-        seen, skipped, targets, scope = self.page_seen, self.page_skipped, self.target_seen, self.scope
-        ask_seen = [u for u in follow if u not in seen.local and u not in seen.answers]
-        ask_skipped = [u for u in dict.fromkeys(follow + links) if not dict.__contains__(skipped, u)]
-        pipe = self.r.pipeline(transaction=False)
-        if ask_seen:
-            pipe.smismember(seen.name, ask_seen)
-        if ask_skipped:
-            pipe.hmget(skipped.name, ask_skipped)
-        got = pipe.execute() if ask_seen or ask_skipped else []
-        seen.learn(ask_seen, got.pop(0) if ask_seen else [])
-        skipped.learn(ask_skipped, got.pop(0) if ask_skipped else [])
-
-        claims = [u for u in ask_seen if u in seen.absent and scope.is_page_candidate(u)
-                  and not dict.__contains__(skipped, u)]
-        ask_targets = [u for u in links if u not in targets.local and u not in targets.answers]
-        if not claims and not ask_targets:
-            return
-        pipe = self.r.pipeline(transaction=False)
-        for url in claims:
-            scope.claim(pipe, url, depth, seen.name, targets.name)
-        for url in ask_targets:
-            pipe.sadd(targets.name, url)
-        got = pipe.execute()
-        for url, answer in zip(claims, got[:len(claims)], strict=True):
-            answer = answer.decode() if isinstance(answer, bytes) else answer
-            if answer == "seen":
-                seen.answers[url] = True
-                continue
-            seen.answers[url] = False
-            scope.answers[url] = answer
-            if answer:
-                skipped.released.add(url)
-            else:
-                targets.local.add(url)  # claimed with the page (the parent's target_seen.add)
-                targets.answers.pop(url, None)
-        for url, added in zip(ask_targets, got[len(claims):], strict=True):
-            if url not in targets.local:
-                targets.answers[url] = not added
+    def _forget(self, claims: PageClaims) -> None:
+        self.ahead_pages.difference_update(claims.record["follow"])
+        self.ahead_targets.difference_update(claims.record["_targets"])
 
     # -- when is the shared crawl over?
 
@@ -444,25 +716,50 @@ class DistributedPortalSpider(PortalSpider):
         scheduler = slot.scheduler if slot is not None else None
         held = any(getattr(scheduler, name, None) for name in ("local", "taken", "outbox"))
         quick = bool(getattr(self, "quick_tasks", None))  # HEAD checks beside Scrapy (crawler/quickcheck.py)
-        return active or parked or bool(self.later) or held or quick
+        return active or parked or bool(self.later) or held or quick or self.link.work > 0
 
     def _tick(self) -> None:
         engine = self.crawler.engine
+        slot = engine._slot if engine is not None else None  # noqa: SLF001
         now = time.monotonic()
-        if now - self.busy_marked >= BUSY_TTL / 3 and self.busy():
-            self.busy_marked = now
-            self.r.set(key(self.job, f"busy:{self.worker}"), 1, px=int(BUSY_TTL * 1000))
-        if now - self.looked >= 1.0:
-            self.looked = now
-            pipe = self.r.pipeline(transaction=False)
-            pipe.exists(key(self.job, "stop"))
-            if self.exclusive:
-                pipe.eval(_RENEW, 1, key(self.job, "owner"), self.worker, int(OWNER_TTL * 1000))
-            if pipe.execute()[0] and not self.stopping:
+        busy = self.busy()
+        mark = busy and now - self.busy_marked >= BUSY_TTL / 3
+        # idle: the mark goes now, not when it expires, so that the other workers see the end
+        # of the crawl at once; not while a take is out (it marks busy if it pops requests)
+        unmark = (not busy and self.marked and not getattr(slot and slot.scheduler, "taking", False)
+                  and not self.link.pending)
+        look = now - self.looked >= 1.0
+        if mark or unmark or look:
+            busy_key, stop_key, owner_key = (key(self.job, f"busy:{self.worker}"), key(self.job, "stop"),
+                                             key(self.job, "owner"))
+            ttl, worker, exclusive = int(BUSY_TTL * 1000), self.worker, self.exclusive
+            if mark:
+                self.busy_marked, self.marked = now, True
+            if unmark:
+                self.busy_marked, self.marked = -BUSY_TTL, False
+            if look:
+                self.looked = now
+
+            def fill(pipe):
+                if mark:
+                    pipe.set(busy_key, 1, px=ttl)
+                if unmark:
+                    pipe.delete(busy_key)
+                if look:
+                    pipe.exists(stop_key)
+                    if exclusive:
+                        pipe.eval(_RENEW, 1, owner_key, worker, int(OWNER_TTL * 1000))
+
+            at = 1 if mark or unmark else 0
+            self.link.submit(fill, (lambda answers: self._looked(answers[at])) if look else None)
+        if slot is not None:
+            slot.nextcall.schedule()  # pull from the shared queue now, not in 5 s
+
+    def _looked(self, stop) -> None:
+        if isinstance(stop, int) and stop:
+            if not self.stopping:
                 self.stopping = True  # the coordinator was interrupted: Scrapy's graceful stop
                 os.kill(os.getpid(), signal.SIGINT)
-        if engine is not None and engine._slot is not None:  # noqa: SLF001
-            engine._slot.nextcall.schedule()  # noqa: SLF001 - pull from the shared queue now, not in 5 s
 
     def others_busy(self) -> bool:
         mine = key(self.job, f"busy:{self.worker}").encode()
@@ -470,7 +767,12 @@ class DistributedPortalSpider(PortalSpider):
 
     def _on_idle(self, spider):
         super()._on_idle(spider)  # delayed retries, lost probes
-        if self.r.zcard(key(self.job, "requests")) or self.others_busy():
+        slot = self.crawler.engine._slot  # noqa: SLF001
+        scheduler = slot.scheduler if slot is not None else None
+        if getattr(scheduler, "taking", False):
+            self.link.wait()  # a take is out: the requests it may have popped, in hand first
+        if (getattr(scheduler, "taken", None) or self.r.zcard(key(self.job, "requests"))
+                or self.others_busy()):
             self._idle_since = None
             raise DontCloseSpider
         now = time.monotonic()
@@ -507,30 +809,33 @@ class Scheduler(RedisScheduler):
     soft-404 probes (their answer completes judgements parked here) and the start URL's
     redirect chain (it decides the home URLs and hosts the other workers then load).
 
-    Fewer round trips than scrapy-redis's one ZADD per request and one MULTI per pop: the
-    requests a callback yields are sent together (one ZADD, at the end of the reactor turn
-    or before the next take), and requests are taken `TAKE` at a time (ZPOPMIN, lowest
-    score = shallowest first, as scrapy-redis's PriorityQueue)."""
+    Through the spider's `Link`, without waiting: the requests a callback yields are sent
+    together (one ZADD, at the end of the reactor turn or before the next take), and
+    requests are taken `TAKE` at a time (ZPOPMIN, lowest score = shallowest first, as
+    scrapy-redis's PriorityQueue), the next ones asked for while `LOW` are left in hand."""
 
-    TAKE = 8
+    TAKE = 16
+    LOW = 4
     EMPTY_PAUSE = 0.05  # seconds without asking again after the shared queue answered empty
 
     def open(self, spider):
         self.local: deque = deque()
         self.taken: deque = deque()
-        self.outbox: list = []
+        self.outbox: list = []  # score, encoded request, score, ...
         self.spider = spider
+        self.link: Link = spider.link
+        self.taking = False  # a take is out
         self._send_call = None
         self._empty_at = -1.0
-        self._take = self.server.register_script(_TAKE)
         return super().open(spider)
 
     def close(self, reason):
         self.send()
+        self.link.wait()
         return super().close(reason)
 
     def __len__(self):
-        return len(self.local) + len(self.taken) + len(self.outbox) + len(self.queue)
+        return len(self.local) + len(self.taken) + len(self.outbox) // 2 + len(self.queue)
 
     def _is_local(self, request) -> bool:
         st = request.meta.get("xxgk") or {}
@@ -542,7 +847,7 @@ class Scheduler(RedisScheduler):
             return True
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
-        self.outbox.append(request)
+        self.outbox += (-request.priority, self._encode(request))
         if self._send_call is None:
             from twisted.internet import reactor
 
@@ -561,85 +866,114 @@ class Scheduler(RedisScheduler):
             d["_class"] = request.__module__ + "." + request.__class__.__name__
         return self.queue.serializer.dumps(d)
 
-    def _queue_outbox(self, pipe) -> None:
+    def send(self) -> None:
+        """Hand the requests waiting in the outbox to the link (one ZADD)."""
         if self._send_call is not None:
             if self._send_call.active():
                 self._send_call.cancel()
             self._send_call = None
         if self.outbox:
-            args = []
-            for request in self.outbox:
-                args += [-request.priority, self._encode(request)]
-            pipe.execute_command("ZADD", self.queue.key, *args)
+            args, name = self.outbox, self.queue.key
             self.outbox = []
+            self.link.submit(lambda pipe: pipe.execute_command("ZADD", name, *args), self._sent, work=True)
 
-    def send(self) -> None:
-        """Send the requests waiting in the outbox to the shared queue (one round trip)."""
-        if self.outbox:
-            pipe = self.server.pipeline(transaction=False)
-            self._queue_outbox(pipe)
-            pipe.execute()
-        else:
-            self._send_call = None
+    def _sent(self, answers) -> None:
+        if isinstance(answers[0], BaseException):
+            logger.error("requests could not be queued in Redis: %r", answers[0])
 
     def next_request(self):
         if self.local:
             return self.local.popleft()
-        if not self.taken:
-            self._take_some()
+        if len(self.taken) <= self.LOW:
+            self._take_more()
         if not self.taken:
             return None
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return self.taken.popleft()
 
-    def _take_some(self) -> None:
-        spider = self.spider
-        if not spider.home_final:
-            spider.refresh_home()
+    def _take_more(self) -> None:
+        if self.taking:
+            return
         now = time.monotonic()
         if not self.outbox and now - self._empty_at < self.EMPTY_PAUSE:
             return
-        pipe = self.server.pipeline(transaction=False)
-        self._queue_outbox(pipe)
-        self._take(keys=[self.queue.key, key(spider.job, f"busy:{spider.worker}")],
-                   args=[self.TAKE, int(BUSY_TTL * 1000)], client=pipe)
-        items = pipe.execute()[-1]
+        self.send()  # ours first: the take may return them
+        self.taking = True
+        spider = self.spider
+        home = not spider.home_final
+        queue, busy, sha = self.queue.key, key(spider.job, f"busy:{spider.worker}"), spider.sha_take
+        n, ttl = self.TAKE, int(BUSY_TTL * 1000)
+
+        def fill(pipe):
+            pipe.evalsha(sha, 2, queue, busy, n, ttl)
+            if home:  # after the pop: a request pushed after the home URLs were published sees them
+                spider.home_commands(pipe)
+
+        self.link.submit(fill, self._took)
+
+    def _took(self, answers) -> None:
+        self.taking = False
+        spider = self.spider
+        if len(answers) == 4:
+            spider.take_home(*answers[1:])
+        items = answers[0]
+        now = time.monotonic()
+        if isinstance(items, BaseException):
+            logger.error("could not take requests from Redis: %r", items)
+            self._empty_at = now
+            return
         if not items:
             self._empty_at = now
             return
-        spider.busy_marked = now
+        spider.busy_marked, spider.marked = now, True
         for data in items[0::2]:  # member, score, member, score ...
             self.taken.append(self.queue._decode_request(data))  # noqa: SLF001
+        spider._wake()  # noqa: SLF001 - the engine asks for them now
 
     def has_pending_requests(self):
-        return bool(self.local) or bool(self.taken) or bool(self.outbox) or len(self.queue) > 0
+        # not `taking`: a take is out each 0.1 s while the queue is empty (_tick), the spider
+        # would never look idle; _on_idle waits for an outstanding take before it decides
+        return (bool(self.local) or bool(self.taken) or bool(self.outbox) or self.link.work > 0
+                or len(self.queue) > 0)
 
 
 class RowsPipeline(StorePipeline):
-    """The store pipeline writing its batches to Redis (`xxgk:{job}:rows`) for the coordinator."""
+    """The store pipeline sending its batches through the spider's link to Redis
+    (`xxgk:{job}:rows`, pickled) for the coordinator."""
 
     @classmethod
     def from_crawler(cls, crawler):
         pipe = super().from_crawler(crawler)
-        pipe.r = connect(crawler.settings.get("REDIS_URL"))
         pipe.rows_key = key(crawler.settings.get("XXGK_JOB"), "rows")
+        pipe.batch_rows = int(os.environ.get("XXGK_WORKER_BATCH_ROWS") or WORKER_BATCH_ROWS)
         return pipe
 
     def open_spider(self, spider=None):
         self.db = None
+
+    @property
+    def link(self) -> Link:
+        return self.crawler.spider.link
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
         if not self.pending:
             return
         batch = {table: rows for table, rows in self.buffers.items() if rows}
-        self.r.rpush(self.rows_key, json.dumps({"rows": batch}, ensure_ascii=False))
+        data = pickle.dumps({"rows": batch}, protocol=pickle.HIGHEST_PROTOCOL)
+        name = self.rows_key
+        self.link.submit(lambda pipe: pipe.rpush(name, data), self._sent, work=True)
         for table, rows in batch.items():
             self.counts[table] += len(rows)
         self.buffers = {name: [] for name in TABLES}
         self.reused.clear()  # workers crawl in full (no previous run to copy from)
         self.pending = 0
+
+    @staticmethod
+    def _sent(answers) -> None:
+        if isinstance(answers[0], BaseException):
+            logger.error("a row batch could not be sent to Redis: %r", answers[0])
 
     def close_spider(self, spider=None):
         self.flush()
@@ -650,14 +984,14 @@ class RowsPipeline(StorePipeline):
                  "requests": scrapy_stats.get("downloader/request_count", 0),
                  "bytes": scrapy_stats.get("downloader/response_bytes", 0),
                  "started": str(scrapy_stats.get("start_time")), "closed": time.time(),
-                 "interrupted": bool(getattr(spider, "interrupted", False))}
+                 "interrupted": bool(getattr(spider, "interrupted", False)),
+                 "round_trips": self.link.round_trips}
         if spider is not None:
             spider.final_stats = stats
-        self.r.rpush(self.rows_key, json.dumps({"worker": getattr(spider, "worker", "?"), "stats": stats},
-                                               ensure_ascii=False, default=str))
-
-
-# ---------------------------------------------------------------------------- worker processes
+        data = pickle.dumps({"worker": getattr(spider, "worker", "?"), "stats": stats})
+        name = self.rows_key
+        self.link.submit(lambda pipe: pipe.rpush(name, data), self._sent, work=True)
+        self.link.wait()  # the rows, then the stats, are in Redis before the worker ends
 
 
 def worker_id() -> str:
@@ -824,7 +1158,7 @@ def _write_batch(conn: sqlite3.Connection, run_id: int, batch: dict) -> dict[str
     with conn:
         for table, rows in batch.items():
             columns, verb = TABLES[table]
-            if columns[0] == "run_id":
+            if columns[0] == "run_id" and any(row[0] != run_id for row in rows):
                 rows = [[run_id, *row[1:]] for row in rows]
             marks = ", ".join("?" * len(columns))
             conn.executemany(f"{verb} INTO [{table}] ({', '.join(columns)}) VALUES ({marks})", rows)
@@ -907,7 +1241,7 @@ def crawl_distributed(
         got = r.blpop([rows_key], timeout=timeout)
         if got is None:
             return False
-        message = json.loads(got[1])
+        message = pickle.loads(got[1])  # noqa: S301 - the crawl's Redis is trusted (module docstring)
         if "rows" in message:
             for table, n in _write_batch(conn, run_id, message["rows"]).items():
                 totals[table] += n
