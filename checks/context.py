@@ -273,11 +273,13 @@ class Context:
         """(url, body_text) of every document, streamed (one query, nothing kept)."""
         if "documents" not in self.db.table_names():
             return iter(())
-        return self.db.conn.execute("select url, body_text from documents where run_id = ?", [self.run_id])
+        # a page answered 304 has its body where it stands (xxgk.store.DOC_BODY)
+        return self.db.conn.execute(f"select d.url, {store.DOC_BODY} from documents d {store.DOC_BODY_JOIN} "
+                                    "where d.run_id = ?", [self.run_id])
 
     def _body_text(self, url: str) -> str | None:
-        row = self.db.execute("select body_text from documents where run_id = ? and url = ?",
-                              [self.run_id, url]).fetchone()
+        row = self.db.execute(f"select {store.DOC_BODY} from documents d {store.DOC_BODY_JOIN} "
+                              "where d.run_id = ? and d.url = ?", [self.run_id, url]).fetchone()
         return row[0] if row else None
 
     @cached_property

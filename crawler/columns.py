@@ -120,7 +120,12 @@ def _name(rec: dict, row: dict) -> str | None:
 # pages) are read by _page_links, streamed.
 _REC_KEYS = ("column", "breadcrumb", "entries", "subcolumns", "refresh", "empty_note", "title", "spa", "redirect")
 _REC_PATHS = [f"'$.{k}'" for k in _REC_KEYS] + ["'$.meta.ColumnName'", "'$.meta.columnname'"]
-_DOC_KEYS = ("column", "title", "fields", "meta", "published", "written", "published_source", "body_text")
+_DOC_KEYS = ("column", "title", "fields", "meta", "published", "written", "published_source")
+# The body text, read apart from the keys above (one parse of the record serves both): from
+# SQLite to SQLite as text, never through a JSON array. A page answered 304 that stands on an
+# earlier run (xxgk.store.STANDS) leaves it NULL: its body is that run's (xxgk.store.DOC_BODY).
+_DOC_BODY = (f"CASE WHEN {store.STANDS} THEN NULL WHEN json_valid({store.RECORD}) "
+             f"THEN json_extract({store.RECORD}, '$.body_text') END")
 # A record SQLite cannot read counts as empty, as store.loads reads it in Python. The record is
 # the page's own or the one a page answered 304 stands on (after `FROM pages p RECORD_JOIN`).
 _VALID = f"CASE WHEN json_valid({store.RECORD}) THEN json_extract({store.RECORD}, {{paths}}) END"
@@ -410,9 +415,9 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
         """Document rows, one page record read at a time (its body text goes from SQLite to
         SQLite through this loop, never all in memory)."""
         cursor = db.conn.execute(
-            f"SELECT p.url, p.final_url, p.title, p.column_name, {record_sql} FROM pages p {store.RECORD_JOIN} "
-            "WHERE p.run_id = ? AND p.kind = 'document' ORDER BY p.url", [run_id])
-        for url, final_url, title, column_name, values in cursor:
+            f"SELECT p.url, p.final_url, p.title, p.column_name, {record_sql}, {_DOC_BODY} FROM pages p "
+            f"{store.RECORD_JOIN} WHERE p.run_id = ? AND p.kind = 'document' ORDER BY p.url", [run_id])
+        for url, final_url, title, column_name, values, body in cursor:
             if url not in kept:
                 continue
             rec = dict(zip(_DOC_KEYS, json.loads(values), strict=True)) if values else {}
@@ -430,7 +435,7 @@ def _documents(db, run_id: int, pages: list[dict], columns: dict) -> int:
                 rec.get("title") or title, row["index_no"], row["publisher"], row["doc_no"],
                 rec.get("written"), published, source, row["validity"], row["effective"], expires,
                 json.dumps(fields, ensure_ascii=False), json.dumps(rec.get("meta") or {}, ensure_ascii=False),
-                rec.get("body_text"),
+                body,
             )
 
     with db.conn:

@@ -76,6 +76,14 @@ def audit(db, url, **kw):
     return result.run_id
 
 
+def db_columns(db_path, table):
+    conn = sqlite3.connect(db_path)
+    try:
+        return [r[1] for r in conn.execute(f"pragma table_info({table})")]
+    finally:
+        conn.close()
+
+
 def rows(db_path, sql, *params):
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
@@ -211,11 +219,19 @@ def test_unchanged_sample_portal_reaudit_has_the_same_findings(tmp_path):
         assert rows(db, page_sql, later) == rows(db, page_sql, first)
         reused = rows(db, "select count(*) n from pages where run_id = ? and reused_from = ?", later, first)[0]["n"]
         assert reused >= 0.9 * len(rows(db, page_sql, first))
+        # a reused document's body is where its page stands (store.DOC_BODY): NULL in its own row
+        assert rows(db, "select count(*) n from documents d join pages p on p.run_id = d.run_id and p.url = d.url "
+                        "where d.run_id = ? and p.reused_from is not null and d.body_text is not null", later)[0]["n"] == 0
+        doc_cols = [c for c in db_columns(db, "documents") if c not in ("run_id", "body_text")]
         for table, cols in (("run_links", "page_url, url, tag, attribute, text, internal"),
                             ("entries", "column_url, list_url, title, url, date, position"),
-                            ("documents", "*"), ("columns", "*"), ("scores", "*")):
-            sql = f"select {cols} from {table} where run_id = ?"
+                            (f"documents d {store.DOC_BODY_JOIN}",
+                             ", ".join(f"d.{c}" for c in doc_cols) + f", {store.DOC_BODY} as body"),
+                            ("columns", "*"), ("scores", "*")):
+            sql = f"select {cols} from {table} where {'d.' if table.startswith('documents') else ''}run_id = ?"
             same = [sorted(repr(tuple(v for k, v in r.items() if k != "run_id")) for r in rows(db, sql, run))
                     for run in (first, later)]
             assert same[0] == same[1] and same[0], table
+        assert any("body" in r and r["body"] for r in rows(db, f"select {store.DOC_BODY} as body from documents d "
+                                                            f"{store.DOC_BODY_JOIN} where d.run_id = ?", later))
     assert store.SCHEMA_VERSION >= 3
