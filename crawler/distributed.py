@@ -87,10 +87,10 @@ _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPI
 _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
-def connect(url: str):
+def connect(url: str, **options):
     import redis
 
-    return redis.Redis.from_url(url)
+    return redis.Redis.from_url(url, **options)
 
 
 def key(job: str, name: str) -> str:
@@ -114,14 +114,20 @@ class Link:
     Scripts are loaded once (`load`) and called by EVALSHA: a redis-py pipeline holding a
     registered script asks SCRIPT EXISTS first, one more round trip each time."""
 
-    def __init__(self, url: str, deliver: Callable[[Callable], Any] | None = None):
+    def __init__(self, url: str, deliver: Callable[[Callable], Any] | None = None,
+                 soon: Callable[[Callable], Any] | None = None):
         self.r = connect(url)
-        self._deliver_in = deliver  # None: the reactor's callFromThread (looked up at the first submit:
-        # the spider that makes its link exists before Scrapy installs its reactor)
+        # None: the reactor's callFromThread and callLater(0, ...), looked up at the first
+        # submit (the spider that makes its link exists before Scrapy installs its reactor);
+        # `soon`: how the submitting thread runs a call at the end of its turn (default: deliver)
+        self._deliver_in, self._soon = deliver, soon or deliver
         self._cond = threading.Condition()
-        self._ops: list[tuple] = []  # (fill, done, work)
+        self._outbox: list[tuple] = []  # (fill, done, work) submitted this turn of the reactor
+        self._kick_due = False
+        self._ops: list[tuple] = []  # handed to the thread
         self._done: deque = deque()  # (ops, answers per op) of finished round trips
         self._running = 0  # operations taken by the thread, not yet in _done
+        self._idle = False  # the thread waits for operations
         self._closing = False
         self.pending = 0
         self.work = 0
@@ -137,21 +143,35 @@ class Link:
         return sha
 
     def submit(self, fill: Callable, done: Callable | None = None, *, work: bool = False) -> None:
-        if self._deliver_in is None:
-            from twisted.internet import reactor
-
-            self._deliver_in = reactor.callFromThread
         self.pending += 1
         self.work += work
+        self._outbox.append((fill, done, work))
+        if not self._kick_due:  # what a turn of the reactor submits goes to the thread at once
+            self._kick_due = True
+            if self._soon is None:
+                from twisted.internet import reactor
+
+                self._deliver_in = self._deliver_in or reactor.callFromThread
+                self._soon = lambda call: reactor.callLater(0, call)
+            self._soon(self._kick)
+
+    def _kick(self) -> None:
+        self._kick_due = False
+        if not self._outbox:
+            return
+        ops, self._outbox = self._outbox, []
         with self._cond:
-            self._ops.append((fill, done, work))
-            self._cond.notify()
+            self._ops += ops
+            if self._idle:  # else it takes them when its round trip is back (a wake-up costs a GIL handoff)
+                self._cond.notify()
 
     def _run(self) -> None:
         while True:
             with self._cond:
                 while not self._ops and not self._closing:
+                    self._idle = True
                     self._cond.wait()
+                    self._idle = False
                 if not self._ops:
                     return
                 ops, self._ops = self._ops, []
@@ -222,6 +242,7 @@ class Link:
 
     def wait(self) -> None:
         """Block until every operation submitted so far is answered and delivered."""
+        self._kick()
         with self._cond:
             while (self._ops or self._running) and self._thread.is_alive():
                 self._cond.wait(0.1)
@@ -1208,7 +1229,9 @@ def crawl_distributed(
     from crawler.run import _db_path, _write_stats, crawl
 
     path = _db_path(db)
-    r = connect(redis_url)
+    # row batches are ~2 MB: read in one piece (redis-py reads 64 KB at a time by default,
+    # ~4x the CPU for such replies; small replies cost no more)
+    r = connect(redis_url, socket_read_size=4 << 20)
     r.ping()
     job = uuid.uuid4().hex[:12]
     overrides = {"max_pages": max_pages, "concurrency": concurrency, "delay": delay, "ignore_robots": ignore_robots}
