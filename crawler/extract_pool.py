@@ -22,6 +22,7 @@ import os
 import pickle
 import signal
 import struct
+import time
 
 from crawler import linkcheck as lc
 
@@ -109,6 +110,9 @@ def work(body: bytes, url: str, headers: dict, ctype: str,
 def _warm() -> None:
     import crawler.extract  # noqa: F401 - import lxml and the extractor before the first page
 
+
+# Seconds a closed worker has to finish the page in hand before it is killed.
+CLOSE_SECONDS = 10.0
 
 # A frame on the pipes between the crawl and a worker: 8-byte length, then a pickle.
 _LEN = struct.Struct("!Q")
@@ -243,8 +247,16 @@ class _Worker:
                     os.close(fd)
                 except OSError:
                     pass
+        # joined, so that its CPU time is counted with the crawl's; it ends at EOF once the
+        # page in hand is done, and is killed if that takes longer than any page should
+        deadline = time.monotonic() + CLOSE_SECONDS
         try:
-            os.waitpid(self.pid, 0)  # joined: its CPU time is counted with the crawl's
+            while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:
+                    os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
+                    break
+                time.sleep(0.01)
         except ChildProcessError:
             pass
 

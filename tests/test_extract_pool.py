@@ -73,3 +73,19 @@ def test_no_workers_extracts_in_process():
 
     answer, live = run(go())
     assert live == [] and answer[0] == work(body, url, HEADERS, "text/html")[0]
+
+
+def test_close_never_waits_for_a_stuck_worker(monkeypatch):
+    import crawler.extract_pool as extract_pool
+
+    monkeypatch.setattr(extract_pool, "CLOSE_SECONDS", 0.2)
+    pool = ExtractPool(1)
+    pool.start()
+    worker = pool.live[0]
+    os.kill(worker.pid, signal.SIGSTOP)  # it will never read the end of its pipe
+    pool.close()  # returns: the worker was killed and reaped
+    try:
+        os.waitpid(worker.pid, os.WNOHANG)
+        raise AssertionError("the worker was not reaped")
+    except ChildProcessError:
+        pass
