@@ -183,9 +183,9 @@ class Context:
     @cached_property
     def _link_sources(self) -> list[tuple[int, str, list]]:
         """(run, extra SQL condition, its parameters) of where the run's links are: its own rows,
-        and those of the runs its pages answered 304 stand on (xxgk.store.link_holders)."""
-        return [(self.run_id, "", [])] + [(h, f" and {store.STANDING_ON}", [self.run_id, h])
-                                          for h in store.link_holders(self.db.conn, self.run_id)]
+        and those of the runs its pages answered 304 stand on (xxgk.store.link_sources)."""
+        return [(run, f" and {cond}" if cond else "", params)
+                for run, cond, params in store.link_sources(self.db.conn, self.run_id)]
 
     def links_where(self, *conditions: tuple[str, list]) -> list:
         """The run's link occurrences that meet any of `conditions` (SQL on `links`, with its

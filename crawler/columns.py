@@ -350,12 +350,11 @@ def _link_texts(db, run_id: int, urls: set[str]) -> dict[str, dict[str, int]]:
     left out). The menus link every column from every page (~1 million of 1.7 million links at
     20,000 pages): one sequential read of the run's rows (its rowid range) costs a third of
     looking each up through the (run_id, url) index. The links of pages answered 304 are
-    read where they are (the run they stand on, xxgk.store.link_holders); their rowids are
+    read where they are (the run they stand on, xxgk.store.link_sources); their rowids are
     older than the run's own, as if stored first."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
     wanted = json.dumps(sorted(urls), ensure_ascii=False)
-    sources = [(run_id, "", [])] + [(h, f" AND {store.STANDING_ON}", [run_id, h])
-                                    for h in store.link_holders(db.conn, run_id)]
+    sources = [(run, f" AND {cond}" if cond else "", params) for run, cond, params in store.link_sources(db.conn, run_id)]
     for holder, where, params in sources:
         lo, hi = db.conn.execute("SELECT min(rowid), max(rowid) FROM links WHERE run_id = ?", [holder]).fetchone()
         if lo is None:

@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 
+from checks import Context
 from crawler import resume
 from xxgk import store
 from xxgk.audit import run_audit
@@ -135,6 +136,15 @@ def test_unchanged_changed_new_and_removed_pages(tmp_path, site):
     # a resumed crawl of the second run would replay the reused page's record (crawler.resume)
     conn = sqlite3.connect(db)
     try:
+        # /b.html changed: the first run's rows of it are not the second run's (a filtered source)
+        sources = store.link_sources(conn, second)
+        assert [(run, bool(cond)) for run, cond, _ in sources] == [(second, False), (first, True)]
+        ctx = Context(store.open_db(db), second, load_profile(None), AS_OF)
+        seen = {(link["page_url"].removeprefix(srv.base), link["url"].removeprefix(srv.base))
+                for link in ctx.links_where(("page_url in (?, ?)", [srv.url("/b.html"), srv.url("/a.html")]))}
+        assert seen == {("/b.html", "/new.html"), ("/a.html", "/a2.html")}
+        assert all(link["run_id"] == second for link in ctx.links_where(("url = ?", [srv.url("/a2.html")])))
+        ctx.db.close()
         frontier = {url: record for url, _depth, record in resume.frontier(conn, second)}
         assert srv.url("/a2.html") in frontier[srv.url("/a.html")]["follow"]
         assert srv.url("/a.html") in {url for url, *_ in resume.done_pages(conn, second)}

@@ -254,12 +254,22 @@ STANDING_ON = ("+page_url IN (SELECT p.url FROM pages p WHERE p.run_id = ? AND p
                f"AND {STANDS})")
 
 
-def link_holders(conn: sqlite3.Connection, run_id: int) -> list[int]:
-    """The runs other than `run_id` that hold links of its pages (pages answered 304 stand on
-    them): the run's links are its own rows plus, for each of these H, the rows of H that
-    `STANDING_ON` keeps."""
-    return [h for (h,) in conn.execute(
-        f"SELECT DISTINCT p.reused_from FROM pages p WHERE p.run_id = ? AND {STANDS} ORDER BY 1", [run_id])]
+def link_sources(conn: sqlite3.Connection, run_id: int) -> list[tuple[int, str, list]]:
+    """Where the links of run `run_id` are, as (run, SQL condition to add with AND, its
+    parameters): its own rows, and for each run H its pages answered 304 stand on, the rows
+    of H that `STANDING_ON` keeps. When every page of H with links stands on H in this run
+    (an unchanged re-audit), all of H's rows are the run's and the condition is left out: a
+    probe per row (1.7 million at 20,000 pages) saved."""
+    sources: list[tuple[int, str, list]] = [(run_id, "", [])]
+    for (holder,) in conn.execute(
+            f"SELECT DISTINCT p.reused_from FROM pages p WHERE p.run_id = ? AND {STANDS} ORDER BY 1", [run_id]):
+        partly = conn.execute(
+            "SELECT 1 FROM pages hp WHERE hp.run_id = :h AND NOT EXISTS (SELECT 1 FROM pages p WHERE "
+            f"p.run_id = :r AND p.url = hp.url AND p.reused_from = :h AND {STANDS}) AND EXISTS "
+            "(SELECT 1 FROM links l WHERE l.run_id = :h AND l.page_url = hp.url) LIMIT 1",
+            {"h": holder, "r": run_id}).fetchone()
+        sources.append((holder, f"{STANDING_ON}", [run_id, holder]) if partly else (holder, "", []))
+    return sources
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
