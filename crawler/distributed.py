@@ -799,7 +799,7 @@ class DistributedPortalSpider(PortalSpider):
         now = time.monotonic()
         if self._idle_since is None:
             self._idle_since = now
-        if now - self._idle_since < 0.6:  # idle on two looks, 0.6 s apart
+        if now - self._idle_since < 0.3:  # idle on two looks, 0.3 s apart
             raise DontCloseSpider
 
 
@@ -1259,12 +1259,15 @@ def crawl_distributed(
     last_progress = 0.0
     quiet_since: float | None = None
     interrupted = False
+    timing: dict[str, float] = {}  # seconds after `started`: first and last message, end of the crawl
 
     def drain(timeout: float) -> bool:
         got = r.blpop([rows_key], timeout=timeout)
         if got is None:
             return False
         message = pickle.loads(got[1])  # noqa: S301 - the crawl's Redis is trusted (module docstring)
+        timing.setdefault("first_rows", round(time.monotonic() - started, 2))
+        timing["last_rows"] = round(time.monotonic() - started, 2)
         if "rows" in message:
             for table, n in _write_batch(conn, run_id, message["rows"]).items():
                 totals[table] += n
@@ -1282,7 +1285,7 @@ def crawl_distributed(
         while True:
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
-            got = drain(0.2 if seeded_seen else 1.0)  # a batch's queued sites wait quietly
+            got = drain(0.1 if seeded_seen else 1.0)  # a batch's queued sites wait quietly
             now = time.monotonic()
             if on_progress is not None and now - last_progress >= 1.0:
                 last_progress = now
@@ -1303,8 +1306,10 @@ def crawl_distributed(
                 if workers and not local_running and not seeded:
                     break  # every local worker died before seeding: the repair pass crawls
                 continue
+            # quiet for a moment: local workers are gone (they exit once everything is sent)
+            # and joined ones hold no work (a take marks its worker busy in the same step)
             quiet_since = quiet_since or now
-            if now - quiet_since >= 1.0:
+            if now - quiet_since >= (0.25 if workers else 1.0):
                 break
     except KeyboardInterrupt:
         interrupted = True
@@ -1322,6 +1327,7 @@ def crawl_distributed(
             pass  # what the joined workers read before they stopped
     while drain(0.05):
         pass
+    timing["crawled"] = round(time.monotonic() - started, 2)
     for p in procs:
         if p.poll() is None:
             p.wait()
@@ -1341,7 +1347,8 @@ def crawl_distributed(
     cleanup(r, job)
 
     stats: dict = {"workers": workers, "extract_workers": extract, "worker_stats": worker_stats, "lost_workers": len(failed),
-                   "claimed": list(claimed), "stored": list(stored), "worker_errors": errors, "start_redirect": start_redirect.decode() if start_redirect else None}
+                   "claimed": list(claimed), "stored": list(stored), "worker_errors": errors, "start_redirect": start_redirect.decode() if start_redirect else None,
+                   "timing": timing}
     if interrupted:
         stats["interrupted"] = True
     elif repair and (failed or claimed != stored or not worker_stats):
@@ -1375,4 +1382,11 @@ if __name__ == "__main__":
     if sys.argv[1] == "--loop":
         run_worker(sys.argv[2], until=sys.argv[3])
         sys.exit(0)
-    sys.exit(run_worker_child(sys.argv[1], sys.argv[2]))
+    code = run_worker_child(sys.argv[1], sys.argv[2])
+    if os.environ.get("XXGK_CRAWL_PROFILE"):
+        sys.exit(code)  # cProfile writes its file at the interpreter's exit
+    # everything is sent (rows and stats are in Redis once the spider is closed): no teardown
+    # of the crawl's heap for the coordinator to wait for (as crawler.run's child)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
