@@ -68,7 +68,8 @@ def _v1(db: sqlite_utils.Database) -> None:
             "error": str,
             "meta": str,  # JSON: the page's <meta name=...> tags
             "site_identity": str,  # JSON: {"site_id_code", "icp", "police_record", "badge"}
-            "extract": str,  # JSON: the full extraction record (as `xxgk extract` prints it)
+            "extract": str,  # JSON: the full extraction record (as `xxgk extract` prints it); NULL on a
+            #                  page answered 304 that stands on an earlier run (see STANDS below)
         },
         pk=("run_id", "url"),
     )
@@ -212,7 +213,8 @@ def _v1(db: sqlite_utils.Database) -> None:
 
 def _v2(db: sqlite_utils.Database) -> None:
     """Incremental re-audits: a page answered 304 reuses the stored extraction of a run."""
-    db["pages"].add_column("reused_from", int)  # run id whose row was copied (304), else NULL
+    # on a page answered 304: the run whose row was copied; since v3 the run holding its record and links
+    db["pages"].add_column("reused_from", int)
     db["entries"].create_index(["run_id", "list_url"])
 
 
