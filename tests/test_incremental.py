@@ -5,6 +5,7 @@ again within their age, changed / new / removed pages are handled, `--full` fetc
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -245,3 +246,60 @@ def test_unchanged_sample_portal_reaudit_has_the_same_findings(tmp_path):
         assert any("body" in r and r["body"] for r in rows(db, f"select {store.DOC_BODY} as body from documents d "
                                                             f"{store.DOC_BODY_JOIN} where d.run_id = ?", later))
     assert store.SCHEMA_VERSION >= 3
+
+
+def test_reused_pages_stand_on_the_run_that_holds_their_rows(tmp_path):
+    """copy_pages and the readers on a hand-made store: run 1 read /p; run 2 holds a copy made
+    by an earlier version (record and links copied, reused_from = 1); run 3 copies from run 2 and
+    stands on run 2 (the run whose row has the record); run 4 copies from run 3 and stands on 2."""
+    from crawler import incremental
+
+    db = store.open_db(tmp_path / "a.sqlite")
+    conn = db.conn
+    url, doc = "http://x/p", "http://x/d"
+    record = json.dumps({"follow": ["http://x/q"], "encoding": "utf-8", "body_text": "正文"}, ensure_ascii=False)
+    with conn:
+        for run in (1, 2, 3, 4):
+            conn.execute("insert into runs (id, start_url, site, status) values (?, 'http://x/', 'x', 'completed')", [run])
+        for run, reused in ((1, None), (2, 1)):
+            for page in (url, doc):
+                conn.execute("insert into pages (run_id, url, status, kind, title, extract, reused_from) "
+                             "values (?, ?, 200, ?, 'T', ?, ?)", [run, page, "document" if page == doc else "list",
+                                                               record, reused])
+            conn.executemany("insert into links (run_id, page_url, url, tag, text) values (?, ?, ?, 'a', ?)",
+                             [(run, url, "http://x/q", "下一页"), (run, url, "http://x/r", "二")])
+            conn.execute("insert into documents (run_id, url, title, body_text) values (?, ?, 'T', '正文')", [run, doc])
+    with conn:
+        assert incremental.copy_pages(conn, 3, [(url, 2, 1, None, "t"), (doc, 2, 1, None, "t")]) == (2, 2)
+    with conn:
+        incremental.copy_pages(conn, 4, [(url, 3, 1, None, "t"), (doc, 3, 1, None, "t")])
+    for run in (3, 4):
+        row = conn.execute("select extract, reused_from, title from pages where run_id = ? and url = ?",
+                           [run, url]).fetchone()
+        assert row == (None, 2, "T")
+        assert conn.execute("select count(*) from links where run_id = ?", [run]).fetchone()[0] == 0
+        assert sorted(conn.execute("select page_url, url, text from run_links where run_id = ?", [run])) == \
+            sorted(conn.execute("select page_url, url, text from run_links where run_id = 2"))
+        assert store.link_sources(conn, run) == [(run, "", []), (2, "", [])]  # all of run 2's links are its
+        got = incremental.page_record(conn, run, url)
+        assert got["follow"] == ["http://x/q"] and got["_targets"] == ["http://x/q", "http://x/r"]
+        assert conn.execute(f"select {store.RECORD} from pages p {store.RECORD_JOIN} where p.run_id = ? "
+                            "and p.url = ?", [run, url]).fetchone()[0] == record
+        conn.execute("insert into documents (run_id, url, title) values (?, ?, 'T')", [run, doc])
+        assert conn.execute(f"select {store.DOC_BODY} from documents d {store.DOC_BODY_JOIN} where d.run_id = ?",
+                            [run]).fetchone()[0] == "正文"
+    # the run 2 copy of a page that run 3 read again itself: run 3's own rows, run 2's are filtered
+    with conn:
+        conn.execute("insert into pages (run_id, url, status, kind, extract) values (3, 'http://x/n', 200, 'list', ?)",
+                     [record])
+        conn.execute("insert into pages (run_id, url, status, kind, extract) values (2, 'http://x/n', 200, 'list', ?)",
+                     [record])
+        conn.execute("insert into links (run_id, page_url, url, tag) values (2, 'http://x/n', 'http://x/old', 'a')")
+    assert store.link_sources(conn, 3)[1][1]  # a condition: not every run 2 page with links stands
+    assert "http://x/old" not in {u for (u,) in conn.execute("select url from run_links where run_id = 3")}
+    # the document body falls back to the holder's record when the holder has no document row
+    with conn:
+        conn.execute("delete from documents where run_id = 2")
+    assert conn.execute(f"select {store.DOC_BODY} from documents d {store.DOC_BODY_JOIN} where d.run_id = 4"
+                        ).fetchone()[0] == "正文"
+    db.close()
