@@ -73,4 +73,4 @@ def run(db, run_id: int, profile, as_of: dt.date, calendar=None) -> list[dict]:
         if rows:  # one executemany: sqlite_utils' insert_all costs ~1 s more for 20,000 rows
             db.conn.executemany(
                 f"insert into findings ({', '.join(names)}) values ({', '.join('?' * len(names))})", rows)
-    return [dict(zip(names, r)) for r in rows]
+    return [dict(zip(names, r, strict=True)) for r in rows]

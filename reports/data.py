@@ -57,7 +57,7 @@ def load_findings(db, run_id: int, column: str | None = None, slim: bool = False
                 v = values[i]
                 if v.__class__ is str:  # texts only: 1 and 1.0 are equal keys
                     values[i] = share(v, v)
-        row = dict(zip(names, values))
+        row = dict(zip(names, values, strict=True))
         if row.get("page_url") is not None and row["page_url"] == row.get("url"):
             row["page_url"] = row["url"]
         row["ev"] = slim_ev(row.get("evidence"))

@@ -30,7 +30,7 @@ def _history(db, site: str | None, upto: int) -> dict[str, list[tuple[int, str]]
     cursor = db.conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     for values in cursor:
-        row = dict(zip(names, values))
+        row = dict(zip(names, values, strict=True))
         run = (row["run_id"], row["started_at"] or "")
         run = runs.setdefault(run, run)
         fp = fingerprint_of(row)

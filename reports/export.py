@@ -80,7 +80,7 @@ def iter_rows(db, run_id: int, column: str | None = None, waivers: Any = None, p
     names = [d[0] for d in cursor.description]
     lifecycle = lifecycle or {}
     for values in cursor:
-        f = dict(zip(names, values))
+        f = dict(zip(names, values, strict=True))
         f["ev"] = slim_ev(f.get("evidence"))
         f["fingerprint"] = fingerprint_of(f)
         info = catalogue.rule_info(f["rule"])
