@@ -647,11 +647,6 @@ class DistributedPortalSpider(PortalSpider):
         self.scope.hosts.update(v.decode() for v in hosts)
         self.home_final = self.home_final or bool(final)
 
-    def refresh_home(self) -> None:
-        pipe = self.r.pipeline(transaction=False)
-        self.home_commands(pipe)
-        self.take_home(*pipe.execute())
-
     def _publish_home(self) -> None:
         pipe = self.r.pipeline(transaction=False)
         pipe.sadd(key(self.job, "home"), *self.home_urls)
@@ -714,11 +709,13 @@ class DistributedPortalSpider(PortalSpider):
         yield from outputs
 
     def _use(self, claims: PageClaims | None) -> None:
-        self.page_seen.ctx = claims.seen if claims else None
-        self.target_seen.ctx = claims.target if claims else None
-        self.skipped_seen.ctx = claims.skip_row if claims else None
-        self.page_skipped.ctx = claims.unskipped if claims else None
-        self.scope.ctx = claims.admit if claims else None
+        """Make `claims` the answers the shared state gives (None: no page's)."""
+        none = claims is None
+        self.page_seen.ctx = None if none else claims.seen
+        self.target_seen.ctx = None if none else claims.target
+        self.skipped_seen.ctx = None if none else claims.skip_row
+        self.page_skipped.ctx = None if none else claims.unskipped
+        self.scope.ctx = None if none else claims.admit
 
     def _forget(self, claims: PageClaims) -> None:
         self.ahead_pages.difference_update(claims.record["follow"])
