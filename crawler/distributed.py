@@ -1379,11 +1379,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "--loop":
         run_worker(sys.argv[2], until=sys.argv[3])
         sys.exit(0)
-    code = run_worker_child(sys.argv[1], sys.argv[2])
-    if os.environ.get("XXGK_CRAWL_PROFILE"):
-        sys.exit(code)  # cProfile writes its file at the interpreter's exit
-    # everything is sent (rows and stats are in Redis once the spider is closed): no teardown
-    # of the crawl's heap for the coordinator to wait for (as crawler.run's child)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    from crawler.run import leave
+
+    leave(run_worker_child(sys.argv[1], sys.argv[2]))  # rows and stats are in Redis by now

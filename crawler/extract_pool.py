@@ -129,6 +129,11 @@ def _read_exactly(fd: int, n: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _frame(message) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LEN.pack(len(data)) + data
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -154,8 +159,7 @@ def _serve(tasks: int, results: int) -> None:
             answer = (task_id, True, work(*args))
         except Exception as exc:  # noqa: BLE001 - raised in the crawl process, as in-process
             answer = (task_id, False, RuntimeError(f"{exc.__class__.__name__}: {exc}"))
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_all(results, _LEN.pack(len(data)) + data)
+        _write_all(results, _frame(answer))
 
 
 class _Results(asyncio.Protocol):
@@ -187,8 +191,7 @@ class _Results(asyncio.Protocol):
 class _Worker:
     """One forked extraction process and the tasks it has not answered yet."""
 
-    def __init__(self, pool: ExtractPool, pid: int, tasks_fd: int, results_fd: int):
-        self.pool = pool
+    def __init__(self, pid: int, tasks_fd: int, results_fd: int):
         self.pid = pid
         self.tasks_fd = tasks_fd
         self.results_fd = results_fd
@@ -205,8 +208,7 @@ class _Worker:
 
     def send(self, task_id: int, args: tuple, future: asyncio.Future) -> None:
         self.pending[task_id] = (future, args)
-        data = pickle.dumps((task_id, args), protocol=pickle.HIGHEST_PROTOCOL)
-        self.out.write(_LEN.pack(len(data)) + data)
+        self.out.write(_frame((task_id, args)))
 
     def answered(self, task_id: int, ok: bool, value) -> None:
         future, _ = self.pending.pop(task_id, (None, None))
@@ -310,7 +312,7 @@ class ExtractPool:
                         os._exit(code)
                 os.close(tasks_r)
                 os.close(results_w)
-                self.live.append(_Worker(self, pid, tasks_w, results_r))
+                self.live.append(_Worker(pid, tasks_w, results_r))
         finally:
             gc.unfreeze()
 

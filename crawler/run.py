@@ -375,12 +375,16 @@ def _child_main() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    code = _child_main()
+def leave(code: int) -> None:
+    """End a crawl child whose result is delivered (pipeline closed, extraction workers
+    joined, result sent): skip the interpreter's teardown of the crawl's heap, which the
+    parent would wait for. Under XXGK_CRAWL_PROFILE a normal exit, so cProfile writes its file."""
     if os.environ.get("XXGK_CRAWL_PROFILE"):
-        sys.exit(code)  # cProfile writes its file at the interpreter's exit
-    # Everything is written (pipeline closed, extraction workers joined, result sent): skip
-    # the interpreter's teardown of the crawl's heap, which the parent would wait for.
+        sys.exit(code)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+if __name__ == "__main__":
+    leave(_child_main())
